@@ -1,0 +1,1 @@
+"""Vendor adapters: one package per bookkeeping package (client, adapter, simulator)."""

@@ -1,0 +1,84 @@
+"""Moneybird JSON to connector records. Pure functions; Moneybird sends money as decimal strings."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from connector.money import D
+from connector.records import Address, BankMutation, Contact, ContactKind, Invoice
+
+OPEN_STATES = ("open", "late", "reminded", "pending_payment", "scheduled")
+
+
+def _iban(value: Any) -> str:
+    return str(value or "").replace(" ", "").upper()
+
+
+def _emails(value: Any) -> tuple[str, ...]:
+    return tuple(part.strip() for part in str(value or "").split(",") if part.strip())
+
+
+def contact_from_api(data: dict[str, Any]) -> Contact:
+    company = (data.get("company_name") or "").strip()
+    person = " ".join(p for p in (data.get("firstname"), data.get("lastname")) if p).strip()
+    if company:
+        kind = ContactKind.COMPANY
+    elif person:
+        kind = ContactKind.CONSUMER
+    else:
+        kind = ContactKind.UNKNOWN
+    ibans = tuple(dict.fromkeys(i for i in (_iban(data.get("bank_account")), _iban(data.get("sepa_iban"))) if i))
+    invoice_emails = _emails(data.get("send_invoices_to_email")) or _emails(data.get("email"))
+    return Contact(
+        host_id=str(data["id"]),
+        name=company or person or str(data.get("customer_id") or data["id"]),
+        kind=kind,
+        emails=invoice_emails,
+        ibans=ibans,
+        phone=str(data.get("phone") or ""),
+        customer_number=str(data.get("customer_id") or ""),
+        attention=str(data.get("attention") or data.get("send_invoices_to_attention") or ""),
+        address=Address(
+            street=str(data.get("address1") or ""),
+            postcode=str(data.get("zipcode") or ""),
+            city=str(data.get("city") or ""),
+            country=str(data.get("country") or "NL"),
+        ),
+        version=str(data.get("version") or ""),
+    )
+
+
+def invoice_from_api(data: dict[str, Any]) -> Invoice:
+    invoice_date = date.fromisoformat(data["invoice_date"])
+    due = data.get("due_date")
+    return Invoice(
+        host_id=str(data["id"]),
+        number=str(data.get("invoice_id") or data.get("draft_id") or ""),
+        contact_id=str(data.get("contact_id") or ""),
+        invoice_date=invoice_date,
+        due_date=date.fromisoformat(due) if due else invoice_date,
+        currency=str(data.get("currency") or "EUR"),
+        total=D(data.get("total_price_incl_tax")),
+        open_amount=D(data.get("total_unpaid")),
+        payment_reference=str(data.get("payment_reference") or ""),
+        host_state=str(data.get("state") or ""),
+        reminder_count=int(data.get("reminder_count") or 0),
+        payment_url=str(data.get("payment_url") or data.get("url") or ""),
+        version=str(data.get("version") or ""),
+    )
+
+
+def mutation_from_api(data: dict[str, Any]) -> BankMutation:
+    return BankMutation(
+        host_id=str(data["id"]),
+        date=date.fromisoformat(data["date"]),
+        amount=D(data.get("amount")),
+        currency=str(data.get("currency") or "EUR"),
+        counterparty_name=str(data.get("contra_account_name") or ""),
+        counterparty_iban=_iban(data.get("contra_account_number")),
+        description=" ".join(str(data.get("message") or "").split()),
+        booked=data.get("state") == "processed",
+        source="host",
+        version=str(data.get("version") or ""),
+    )

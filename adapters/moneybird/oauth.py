@@ -1,0 +1,77 @@
+"""Moneybird OAuth2 (authorization code + refresh) with authlib; tokens persisted after each refresh.
+
+Moneybird access tokens may or may not expire (sources disagree), so we keep both tokens,
+refresh when `expires_in` says so and once on any 401.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Protocol
+
+from authlib.integrations.requests_client import OAuth2Session
+from authlib.integrations.base_client.errors import OAuthError
+
+from connector.clock import SYSTEM_CLOCK, Clock
+from connector.errors import ReconsentRequired
+
+SCOPES = "sales_invoices bank settings"
+
+
+class TokenVault(Protocol):
+    def load(self, key: str) -> dict | None: ...
+
+    def save(self, key: str, tokens: dict) -> None: ...
+
+
+def oauth_urls(base_url: str) -> tuple[str, str]:
+    """Authorize and token URLs next to the API base (…/api/v2 -> …/oauth/…)."""
+    root = base_url.rstrip("/").removesuffix("/api/v2")
+    return f"{root}/oauth/authorize", f"{root}/oauth/token"
+
+
+class MoneybirdOAuth:
+    """requests-style auth for the HTTP layer: bearer header from the vault, refresh on demand."""
+
+    def __init__(self, *, base_url: str, client_id: str, client_secret: str, vault: TokenVault,
+                 vault_key: str, clock: Clock = SYSTEM_CLOCK) -> None:
+        self.authorize_url, self.token_url = oauth_urls(base_url)
+        self.client_id = client_id
+        self.client_secret = client_secret
+        self.vault = vault
+        self.vault_key = vault_key
+        self.clock = clock
+
+    def _tokens(self) -> dict:
+        tokens = self.vault.load(self.vault_key)
+        if not tokens or not tokens.get("access_token"):
+            raise ReconsentRequired(
+                "Moneybird: no OAuth tokens stored; run `connector init` to connect the administration"
+            )
+        return tokens
+
+    def headers(self) -> Mapping[str, str]:
+        tokens = self._tokens()
+        expires_at = tokens.get("expires_at")
+        if expires_at and self.clock.now() > float(expires_at) - 60:
+            self.renew()
+            tokens = self._tokens()
+        return {"Authorization": f"Bearer {tokens['access_token']}"}
+
+    def renew(self) -> bool:
+        tokens = self._tokens()
+        refresh_token = tokens.get("refresh_token")
+        if not refresh_token:
+            return False
+        session = OAuth2Session(self.client_id, self.client_secret, scope=SCOPES)
+        try:
+            new = session.refresh_token(self.token_url, refresh_token=refresh_token)
+        except OAuthError as exc:
+            raise ReconsentRequired(
+                f"Moneybird refused the stored refresh token ({exc.error}); run `connector init` again"
+            ) from None
+        fresh = {"access_token": new["access_token"], "refresh_token": new.get("refresh_token", refresh_token)}
+        if new.get("expires_in"):
+            fresh["expires_at"] = self.clock.now() + float(new["expires_in"])
+        self.vault.save(self.vault_key, fresh)
+        return True

@@ -1,0 +1,6 @@
+"""The HTTP layer every vendor client shares: retries, rate limits, paging, redaction, tracing."""
+
+from connector.http.client import HttpClient, RetryPolicy
+from connector.http.ratelimit import SlidingWindowLimiter
+
+__all__ = ["HttpClient", "RetryPolicy", "SlidingWindowLimiter"]

@@ -1,0 +1,88 @@
+"""Secrets live in the OS keyring (or an environment variable named in the config), never in the file.
+
+Keyring entries are stored under the service `debiteurenbeheer-connector` with the user
+name `<administration key>/<secret name>`. On a headless server without a desktop
+keyring, point keyring at the encrypted-file backend of `keyrings.alt`
+(PYTHON_KEYRING_BACKEND=keyrings.alt.file.EncryptedKeyring, see docs/operations.md) or name an
+environment variable in the config (`token_env:`).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable, Mapping
+
+import keyring
+import keyring.errors
+
+from connector.errors import SecretMissing
+
+SERVICE = "debiteurenbeheer-connector"
+
+
+def _username(admin_key: str, name: str) -> str:
+    return f"{admin_key}/{name}"
+
+
+def set_secret(admin_key: str, name: str, value: str) -> None:
+    try:
+        keyring.set_password(SERVICE, _username(admin_key, name), value)
+    except keyring.errors.KeyringError as exc:
+        raise SecretMissing(
+            f"cannot store secret {name!r}: no usable keyring ({exc}). On a server, set "
+            "PYTHON_KEYRING_BACKEND=keyrings.alt.file.EncryptedKeyring or use an environment variable."
+        ) from None
+
+
+def get_secret(admin_key: str, name: str) -> str | None:
+    try:
+        return keyring.get_password(SERVICE, _username(admin_key, name))
+    except keyring.errors.KeyringError:
+        return None
+
+
+def delete_secret(admin_key: str, name: str) -> None:
+    try:
+        keyring.delete_password(SERVICE, _username(admin_key, name))
+    except keyring.errors.PasswordDeleteError:
+        pass
+
+
+def secret_reader(admin_key: str, env_names: Mapping[str, str | None] | None = None) -> Callable[[str], str]:
+    """A function `secret(name)` for one administration: environment variable first, then keyring.
+
+    A missing secret raises SecretMissing naming the exact command that stores it.
+    """
+    env_names = dict(env_names or {})
+
+    def secret(name: str) -> str:
+        env = env_names.get(name)
+        if env:
+            value = os.environ.get(env)
+            if value:
+                return value
+        value = get_secret(admin_key, name)
+        if value:
+            return value
+        hint = f" or set the environment variable {env}" if env else ""
+        raise SecretMissing(
+            f"administration {admin_key!r}: secret {name!r} is not set; store it with "
+            f"`connector secrets set {admin_key} {name}`{hint}"
+        )
+
+    return secret
+
+
+class KeyringTokenVault:
+    """OAuth tokens (which rotate) kept as one JSON keyring entry per administration."""
+
+    def __init__(self, admin_key: str) -> None:
+        self.admin_key = admin_key
+
+    def load(self, key: str) -> dict | None:
+        raw = get_secret(self.admin_key, f"oauth:{key}")
+        return json.loads(raw) if raw else None
+
+    def save(self, key: str, tokens: dict) -> None:
+        set_secret(self.admin_key, f"oauth:{key}", json.dumps(tokens))

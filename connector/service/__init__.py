@@ -1,0 +1,1 @@
+"""Orchestration: wires config, secrets, adapters, the store and the pure core into runs."""

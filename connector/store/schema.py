@@ -1,0 +1,110 @@
+"""Tables of the state store (SQLAlchemy Core). Alembic migrations create them; a test keeps both equal.
+
+Amounts are integer cents; record payloads are JSON so a schema change in a record does
+not need a migration, while the columns we query on are real columns.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+metadata = MetaData()
+
+contacts = Table(
+    "contacts",
+    metadata,
+    Column("admin", String(64), primary_key=True),
+    Column("host_id", String(64), primary_key=True),
+    Column("version", String(64), nullable=False, default=""),
+    Column("name", String(255), nullable=False, default=""),
+    Column("data", JSON, nullable=False),
+    Column("synced_at", DateTime(timezone=True), nullable=False),
+)
+
+invoices = Table(
+    "invoices",
+    metadata,
+    Column("admin", String(64), primary_key=True),
+    Column("host_id", String(64), primary_key=True),
+    Column("version", String(64), nullable=False, default=""),
+    Column("number", String(64), nullable=False, default=""),
+    Column("contact_id", String(64), nullable=False, default=""),
+    Column("due_date", Date, nullable=False),
+    Column("open_cents", BigInteger, nullable=False),
+    Column("is_open", Boolean, nullable=False, default=True),
+    Column("data", JSON, nullable=False),
+    Column("synced_at", DateTime(timezone=True), nullable=False),
+    Column("closed_at", DateTime(timezone=True), nullable=True),
+    Index("ix_invoices_admin_open", "admin", "is_open"),
+)
+
+mutations = Table(
+    "mutations",
+    metadata,
+    Column("admin", String(64), primary_key=True),
+    Column("host_id", String(64), primary_key=True),
+    Column("version", String(64), nullable=False, default=""),
+    Column("date", Date, nullable=False),
+    Column("amount_cents", BigInteger, nullable=False),
+    Column("booked", Boolean, nullable=False, default=False),
+    Column("source", String(255), nullable=False, default="host"),
+    Column("data", JSON, nullable=False),
+    Column("synced_at", DateTime(timezone=True), nullable=False),
+    Index("ix_mutations_admin_booked", "admin", "booked"),
+)
+
+bookmarks = Table(
+    "bookmarks",
+    metadata,
+    Column("admin", String(64), primary_key=True),
+    Column("stream", String(32), primary_key=True),
+    Column("value", Text, nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+outbox = Table(
+    "outbox",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("idempotency_key", String(255), nullable=False),
+    Column("admin", String(64), nullable=False),
+    Column("kind", String(32), nullable=False),
+    Column("payload", JSON, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("host_response", Text, nullable=True),
+    Column("error", Text, nullable=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("sent_at", DateTime(timezone=True), nullable=True),
+    UniqueConstraint("idempotency_key", name="uq_outbox_key"),
+    Index("ix_outbox_admin_status", "admin", "status"),
+)
+
+runs = Table(
+    "runs",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("admin", String(64), nullable=False),
+    Column("kind", String(32), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("started_at", DateTime(timezone=True), nullable=False),
+    Column("finished_at", DateTime(timezone=True), nullable=True),
+    Column("detail", JSON, nullable=True),
+    Column("error", Text, nullable=True),
+    Index("ix_runs_admin_started", "admin", "started_at"),
+)
