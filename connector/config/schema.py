@@ -44,11 +44,14 @@ class ExactConfig(Section):
 
 
 class EboekhoudenConfig(Section):
-    base_url: str = "https://api.e-boekhouden.nl/v1"
+    base_url: str = "https://api.e-boekhouden.nl"
     token_env: str | None = None
-    source: Annotated[str, Field(max_length=10)] = "Debiteuren"
+    source: Annotated[str, Field(min_length=1, max_length=10)] = "Debiteuren"
     book_payments: bool = False
-    default_payment_term_days: int = 30
+    bank_ledger_code: str = ""
+    debtor_ledger_code: str = ""
+    default_term_days: int = Field(30, ge=0, le=365)
+    relation_refresh_days: int = Field(7, ge=1, le=90)
 
 
 class SyncConfig(Section):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import inspect
 from pathlib import Path
 
 from adapters.base import Adapter
@@ -29,15 +30,11 @@ def build_adapter(admin: AdministrationConfig, *, clock: Clock = SYSTEM_CLOCK, s
                   token_vault: object | None = None) -> Adapter:
     settings = admin.vendor_settings.model_dump()
     env_names = {secret: settings.get(key) for secret, key in SECRET_ENV_KEYS[admin.package].items()}
+    settings["name"] = admin.name
     module = importlib.import_module(ADAPTER_MODULES[admin.package])
-    kwargs = {}
-    if admin.package is Package.MONEYBIRD:
-        kwargs["since"] = admin.sync.since
+    accepted = inspect.signature(module.build_adapter).parameters
+    optional = {"since": admin.sync.since, "token_vault": token_vault or KeyringTokenVault(admin.key)}
+    kwargs = {name: value for name, value in optional.items() if name in accepted}
     return module.build_adapter(
-        settings,
-        secret=secret_reader(admin.key, env_names),
-        clock=clock,
-        state_dir=state_dir,
-        token_vault=token_vault or KeyringTokenVault(admin.key),
-        **kwargs,
+        settings, secret=secret_reader(admin.key, env_names), clock=clock, state_dir=state_dir, **kwargs
     )
