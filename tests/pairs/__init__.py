@@ -23,6 +23,7 @@ class ContractPair:
         pay_invoice: make the host see invoice `host_id` as fully paid (so it leaves the open set).
         close: stop everything.
         request_count: number of API requests the simulator has served so far.
+        bad_credentials: an adapter for the same simulator with a wrong secret.
     """
 
     adapter: Adapter
@@ -31,3 +32,4 @@ class ContractPair:
     pay_invoice: Callable[[str], None]
     request_count: Callable[[], int]
     close: Callable[[], None]
+    bad_credentials: Callable[[], Adapter] | None = None

@@ -38,4 +38,5 @@ def make_pair(tmp_path: Path, clock: Clock, *, invoices: int = 60, seed: int = 7
         pay_invoice=simulator.pay_invoice,
         request_count=simulator.request_count,
         close=close,
+        bad_credentials=lambda: make_adapter(simulator, clock, api_token="not-a-valid-token"),
     )
