@@ -70,7 +70,8 @@ class RetryPolicy:
     """How hard to try: attempts, exponential backoff with jitter, and the longest wait we accept."""
 
     max_attempts: int = 5
-    backoff_base: float = 1.0
+    connect_attempts: int = 3
+    backoff_base: float = 0.5
     backoff_cap: float = 60.0
     max_wait: float = 600.0
     retry_statuses: frozenset[int] = frozenset({429, 500, 502, 503, 504})
@@ -175,7 +176,7 @@ class HttpClient:
                     raise OutcomeUnknown(
                         f"{self.vendor}: {method} {redact_url(url)} lost its connection; outcome unknown"
                     ) from None
-                if attempt >= self.retry.max_attempts:
+                if attempt >= self.retry.connect_attempts:
                     raise self._unreachable(exc) from None
                 self._backoff(attempt, None)
                 continue
