@@ -75,14 +75,16 @@ def secret_reader(admin_key: str, env_names: Mapping[str, str | None] | None = N
 
 
 class KeyringTokenVault:
-    """OAuth tokens (which rotate) kept as one JSON keyring entry per administration."""
+    """OAuth tokens (which rotate) kept as one JSON keyring entry per token chain.
 
-    def __init__(self, admin_key: str) -> None:
-        self.admin_key = admin_key
+    The key names the login, not the administration (e.g. `exact:<host>:<client id>`): several
+    administrations reached through one Exact login share one single-use refresh-token chain,
+    and two copies of it would log each other out.
+    """
 
     def load(self, key: str) -> dict | None:
-        raw = get_secret(self.admin_key, f"oauth:{key}")
+        raw = get_secret("oauth", key)
         return json.loads(raw) if raw else None
 
     def save(self, key: str, tokens: dict) -> None:
-        set_secret(self.admin_key, f"oauth:{key}", json.dumps(tokens))
+        set_secret("oauth", key, json.dumps(tokens))

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
-from pairs.eboekhouden import make_adapter
+from tests.pairs.eboekhouden import make_adapter
 
 import adapters.eboekhouden.adapter as adapter_module
 from adapters.base import Batch, Stream, StreamState

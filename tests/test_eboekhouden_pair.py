@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from pairs.eboekhouden import make_adapter, make_pair
+from tests.pairs.eboekhouden import make_adapter, make_pair
 
 from adapters.base import Stream, StreamState
 from connector.clock import FakeClock

@@ -7,7 +7,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from pairs.eboekhouden import make_adapter
+from tests.pairs.eboekhouden import make_adapter
 
 from adapters.base import PaymentBooking, Stream, StreamState
 from adapters.eboekhouden.errors import PeriodClosed

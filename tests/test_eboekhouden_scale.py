@@ -18,7 +18,7 @@ from __future__ import annotations
 import time
 
 import pytest
-from pairs.eboekhouden import make_adapter
+from tests.pairs.eboekhouden import make_adapter
 
 from adapters.base import Stream, StreamState
 from adapters.eboekhouden.client import MAX_PAGE_SIZE

@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 import requests
-from pairs.eboekhouden import make_adapter
+from tests.pairs.eboekhouden import make_adapter
 
 from adapters.base import PaymentBooking, Stream, StreamState
 from adapters.eboekhouden.simulator import QUERY_PARAMS, ROUTES, EboekhoudenSimulator

@@ -170,7 +170,7 @@ def build_adapter(settings: Mapping[str, Any], *, secret: Callable[[str], str], 
             raise ConfigError("Moneybird OAuth needs a token vault")
         auth: Any = MoneybirdOAuth(
             base_url=base_url, client_id=secret("client_id"), client_secret=secret("client_secret"),
-            vault=token_vault, vault_key="moneybird", clock=clock,
+            vault=token_vault, vault_key=f"moneybird:{settings['administration_id']}", clock=clock,
         )
     else:
         auth = BearerToken(secret("api_token"))

@@ -41,6 +41,10 @@ class ExactConfig(Section):
     client_id_env: str | None = None
     book_payments: bool = False
     bank_journal: str | None = None
+    token_key: str | None = Field(None, description="share one token chain between divisions of one login")
+    daily_reserve: int = Field(100, ge=0, description="API calls per day kept free for writes")
+    error_budget: int = Field(5, ge=1, le=9, description="errors per endpoint per hour before we stop (Exact blocks at 10)")
+    document_type: int = Field(55, description="Exact document type for attached letters")
 
 
 class EboekhoudenConfig(Section):
