@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from alembic import context
 
+import connector.store.dunning_tables  # noqa: F401
 from connector.store.schema import metadata
 
 connection = context.config.attributes["connection"]

@@ -1,0 +1,96 @@
+"""Fixed words of the letter layouts (headings, table columns, pay block), per language.
+
+The wording of each level lives in the templates (`templates/<lang>/<level>.txt.j2`), which the
+accountant can replace; these labels are the frame around it.
+"""
+
+from __future__ import annotations
+
+__all__ = ["LABELS", "labels_for"]
+
+LABELS: dict[str, dict[str, str]] = {
+    "nl": {
+        "overview": "Rekeningoverzicht",
+        "overview_intro": "Alle openstaande posten op {date}:",
+        "invoice": "Factuur",
+        "invoice_date": "Factuurdatum",
+        "due_date": "Vervaldatum",
+        "days_overdue": "Dagen",
+        "open": "Openstaand",
+        "in_letter": "in deze brief",
+        "total_open": "Totaal openstaand",
+        "principal": "Openstaand in deze brief",
+        "credit_applied": "Verrekend met creditnota's",
+        "costs": "Incassokosten",
+        "interest": "Rente",
+        "interest_commercial": "Wettelijke handelsrente",
+        "interest_consumer": "Wettelijke rente",
+        "interest_agreed": "Overeengekomen rente ({percent}% per jaar)",
+        "to_pay": "Te betalen",
+        "pay_now": "Betaal direct",
+        "pay_online": "Betaal direct online",
+        "transfer": "Of maak {amount} over naar {iban} ten name van {name}, onder vermelding van: {reference}",
+        "qr_hint": "Scan de QR-code met uw bankapp om direct te betalen.",
+        "closing": "Met vriendelijke groet,",
+        "date": "Datum",
+        "reference": "Kenmerk",
+        "customer_number": "Klantnummer",
+        "subject": "Betreft",
+        "kvk": "KvK",
+        "btw": "btw",
+        "page": "pagina",
+        "note_disputed": "betwist",
+        "note_arrangement": "betalingsregeling",
+        "note_promise": "betaalbelofte",
+        "note_paused": "gepauzeerd",
+        "note_probable_payment": "betaling ontvangen, in verwerking",
+        "note_credit_covered": "verrekend",
+        "note_not_due": "nog niet vervallen",
+        "note_other_letter": "zie aparte brief",
+        "note_credit_note": "creditnota",
+    },
+    "en": {
+        "overview": "Statement of account",
+        "overview_intro": "All open items on {date}:",
+        "invoice": "Invoice",
+        "invoice_date": "Invoice date",
+        "due_date": "Due date",
+        "days_overdue": "Days",
+        "open": "Outstanding",
+        "in_letter": "in this letter",
+        "total_open": "Total outstanding",
+        "principal": "Outstanding in this letter",
+        "credit_applied": "Set off against credit notes",
+        "costs": "Collection costs",
+        "interest": "Interest",
+        "interest_commercial": "Statutory commercial interest",
+        "interest_consumer": "Statutory interest",
+        "interest_agreed": "Agreed interest ({percent}% a year)",
+        "to_pay": "Amount to pay",
+        "pay_now": "Pay now",
+        "pay_online": "Pay now online",
+        "transfer": "Or transfer {amount} to {iban} in the name of {name}, quoting: {reference}",
+        "qr_hint": "Scan the QR code with your banking app to pay at once.",
+        "closing": "Kind regards,",
+        "date": "Date",
+        "reference": "Reference",
+        "customer_number": "Customer number",
+        "subject": "Subject",
+        "kvk": "Chamber of Commerce",
+        "btw": "VAT",
+        "page": "page",
+        "note_disputed": "disputed",
+        "note_arrangement": "payment plan",
+        "note_promise": "promised",
+        "note_paused": "on hold",
+        "note_probable_payment": "payment received, being processed",
+        "note_credit_covered": "set off",
+        "note_not_due": "not yet due",
+        "note_other_letter": "see separate letter",
+        "note_credit_note": "credit note",
+    },
+}
+
+
+def labels_for(language: str) -> dict[str, str]:
+    return LABELS.get(language, LABELS["nl"])

@@ -1,0 +1,479 @@
+"""Execute a dunning plan: render, send through the outbox exactly once, record the history.
+
+Per action: render the letter (text, HTML, PDF), check a consumer 14-dagenbrief against the law
+before it may go, write the files to the output folder, then `enqueue → claim → send →
+mark_sent → record step → note in the host`. The outbox key is the step's idempotency key
+(administration, contact, level, invoice set), so a re-run never sends a step twice; a kill
+between the send and `mark_sent` leaves the entry in `sending`, and `recover_dunning` at the
+next start asks the host (or the mailbox) whether it went out, else marks it `unknown` for a
+person instead of sending again.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import smtplib
+import socket
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from adapters.base import Adapter, Capabilities, NoteRecord, ReminderPush
+from connector.dunning.keys import note_key
+from connector.dunning.model import DunningAction, DunningPlan, DunningStep, Via
+from connector.dunning.planner import plan_dunning
+from connector.dunning.policy import DunningSettings, LevelKind
+from connector.errors import (
+    ApiError,
+    AuthenticationFailed,
+    HostError,
+    HostUnavailable,
+    QuotaExhausted,
+)
+from connector.legal.letters import FourteenDayLetterDraft, Severity, check_fourteen_day_letter
+from connector.letters.email import build_email, message_id_for
+from connector.letters.output import (
+    export_dossier,
+    letter_folder,
+    write_call_list,
+    write_letter_files,
+)
+from connector.letters.render import LetterRenderer, RenderedLetter
+from connector.notify.mailer import MailboxMailer, Mailer
+from connector.records import Contact, Invoice
+from connector.store.codec import decode, encode
+from connector.store.dunning_store import DUNNING_KINDS, DunningStore
+from connector.store.outbox import FAILED, PENDING, SENDING, SENT, UNKNOWN, Outbox
+from connector.store.store import Store
+
+__all__ = ["KILL_ENV", "CallItem", "DunningRunResult", "StepOutcome", "execute_plan", "export_dossier",
+           "recover_dunning", "run_dunning", "write_previews"]
+
+log = logging.getLogger("connector.dunning")
+
+#: Test hook: "after_send" makes the process SIGKILL itself right after a send, before it is recorded.
+KILL_ENV = "CONNECTOR_TEST_KILL_AFTER_SEND"
+KINDS = {Via.HOST: "reminder", Via.SMTP: "dunning_email", Via.POST: "dunning_letter", Via.CALL: "dunning_call",
+         Via.DOSSIER: "dunning_handover"}
+
+
+@dataclass(frozen=True, slots=True)
+class StepOutcome:
+    key: str
+    contact_id: str
+    contact_name: str
+    level_name: str
+    via: str
+    invoice_numbers: tuple[str, ...]
+    status: str  # sent, already_sent, failed, unknown, preview
+    detail: str = ""
+    documents: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class CallItem:
+    key: str
+    contact_name: str
+    phone: str
+    emails: str
+    invoices: str
+    amount: str
+    oldest_due: str
+    days_overdue: int
+    notes: str
+
+
+@dataclass
+class DunningRunResult:
+    sent: list[StepOutcome] = field(default_factory=list)
+    failed: list[StepOutcome] = field(default_factory=list)
+    unknown: list[StepOutcome] = field(default_factory=list)
+    already_sent: list[StepOutcome] = field(default_factory=list)
+    previews: list[StepOutcome] = field(default_factory=list)
+    call_list: list[CallItem] = field(default_factory=list)
+    call_list_file: Path | None = None
+    dossiers: list[Path] = field(default_factory=list)
+    documents: list[Path] = field(default_factory=list)
+    host_reminders_recorded: int = 0
+    notes_recorded: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+
+def recover_dunning(*, admin_key: str, store: Store, adapter: Adapter | None, mailer: Mailer | None) -> list[str]:
+    """Settle dunning sends (and their notes) interrupted by a crash, then record steps whose outbox
+    entry is sent. Other kinds of outbox entries are left to their owners.
+
+    Returns the keys that became `unknown` (a person must check the host or the mailbox).
+    """
+    outbox = Outbox(store)
+    unknown = []
+    for entry in outbox.entries(admin_key, (SENDING,)):
+        if entry.kind not in (*DUNNING_KINDS, "note"):
+            continue
+        applied = _was_applied(entry.kind, entry.payload, entry.idempotency_key, adapter, mailer)
+        if applied is True:
+            outbox.mark_sent(entry.idempotency_key, "confirmed after restart")
+        elif applied is False:
+            outbox.resolve_unknown(entry.idempotency_key, sent=False)  # back to pending: send again
+        else:
+            outbox.mark_unknown(entry.idempotency_key, "interrupted while sending; cannot confirm it went out")
+            unknown.append(entry.idempotency_key)
+    DunningStore(store).repair(admin_key)
+    return unknown
+
+
+def _was_applied(kind: str, payload: Mapping[str, Any], key: str, adapter: Adapter | None,
+                 mailer: Mailer | None) -> bool | None:
+    if kind == "dunning_email":
+        return _delivered(mailer, str(payload.get("message_id", "")))
+    if kind in ("dunning_letter", "dunning_call", "dunning_handover"):
+        return False  # local files: doing it again is harmless
+    if adapter is None:
+        return None
+    try:
+        return adapter.was_applied(kind, payload, key)
+    except HostError:
+        return None
+
+
+def _delivered(mailer: Mailer | None, message_id: str) -> bool | None:
+    """Did a mail with this Message-ID reach the mailbox? None when the mailer cannot tell (SMTP)."""
+    check = getattr(mailer, "was_delivered", None)
+    if callable(check):
+        return check(message_id)
+    if isinstance(mailer, MailboxMailer) and message_id:
+        needle = message_id.encode("ascii", "ignore")
+        return any(needle in path.read_bytes() for path in mailer.folder.glob("*.eml"))
+    return None
+
+
+def run_dunning(*, admin_key: str, store: Store, adapter: Adapter | None, mailer: Mailer | None,
+                settings: DunningSettings, today: date, output_dir: Path, invoices: Sequence[Invoice] | None = None,
+                contacts: Sequence[Contact] | None = None, probable_payments: Mapping[str, str] | None = None,
+                dry_run: bool = False, sender: str = "", templates_dirs: Sequence[Path | None] = ()
+                ) -> tuple[DunningPlan, DunningRunResult]:
+    """Recover, plan from the store's snapshot and history, execute: the whole dunning step of a cycle."""
+    if not dry_run:
+        recover_dunning(admin_key=admin_key, store=store, adapter=adapter, mailer=mailer)
+    dunning_store = DunningStore(store)
+    capabilities = getattr(adapter, "capabilities", None) or Capabilities()
+    plan = plan_dunning(
+        invoices if invoices is not None else store.open_invoices(admin_key),
+        contacts if contacts is not None else store.contacts(admin_key),
+        dunning_store.history(admin_key), dunning_store.holds(admin_key), probable_payments or {},
+        settings, today, capabilities, admin_key=admin_key,
+    )
+    result = execute_plan(plan, admin_key=admin_key, store=store, adapter=adapter, mailer=mailer, settings=settings,
+                          output_dir=output_dir, today=today, dry_run=dry_run, sender=sender,
+                          templates_dirs=templates_dirs)
+    return plan, result
+
+
+def write_previews(plan: DunningPlan, *, settings: DunningSettings, output_dir: Path,
+                   templates_dirs: Sequence[Path | None] = ()) -> DunningRunResult:
+    """Render every planned letter into `<output>/<admin>/preview/…` without sending anything."""
+    return execute_plan(plan, admin_key=plan.admin_key, store=None, adapter=None, mailer=None, settings=settings,
+                        output_dir=output_dir, today=plan.today, dry_run=True, templates_dirs=templates_dirs)
+
+
+def execute_plan(plan: DunningPlan, *, admin_key: str, store: Store | None, adapter: Adapter | None,
+                 mailer: Mailer | None, settings: DunningSettings, output_dir: Path, today: date,
+                 dry_run: bool = False, sender: str = "", templates_dirs: Sequence[Path | None] = (),
+                 renderer: LetterRenderer | None = None) -> DunningRunResult:
+    """Carry out `plan`; with `dry_run` only render the documents (no outbox, no sends, no history)."""
+    if not dry_run and store is None:
+        raise ValueError("execute_plan needs a store unless dry_run is set")
+    runner = _Runner(
+        plan=plan, admin_key=admin_key, store=store, adapter=adapter, mailer=mailer, settings=settings,
+        output_dir=Path(output_dir), today=today, dry_run=dry_run, sender=sender,
+        renderer=renderer or LetterRenderer([*templates_dirs, settings.templates_dir]),
+    )
+    return runner.run()
+
+
+@dataclass
+class _Runner:
+    plan: DunningPlan
+    admin_key: str
+    store: Store | None
+    adapter: Adapter | None
+    mailer: Mailer | None
+    settings: DunningSettings
+    output_dir: Path
+    today: date
+    dry_run: bool
+    sender: str
+    renderer: LetterRenderer
+    result: DunningRunResult = field(default_factory=DunningRunResult)
+    host_stopped: str = ""
+
+    @property
+    def capabilities(self) -> Capabilities:
+        return getattr(self.adapter, "capabilities", None) or Capabilities()
+
+    def run(self) -> DunningRunResult:
+        self.result.warnings.extend(self.plan.warnings)
+        for action in self.plan.actions:
+            try:
+                self._action(action)
+            except Exception as exc:  # one contact's failure must not stop the others
+                if isinstance(exc, (KeyboardInterrupt, SystemExit)):
+                    raise
+                log.exception("dunning step %s failed", action.idempotency_key)
+                self._outcome(action, "failed", f"{type(exc).__name__}: {exc}")
+        if not self.dry_run:
+            self._record_host_reminders()
+        self._write_call_list()
+        return self.result
+
+    # -- one action ---------------------------------------------------------------------------
+
+    def _action(self, action: DunningAction) -> None:
+        folder = letter_folder(self.output_dir, self.admin_key, self.today, action.contact_id, action.contact.name,
+                               preview=self.dry_run)
+        letter: RenderedLetter | None = None
+        documents: list[Path] = []
+        wik_valid = False
+        if action.via in (Via.HOST, Via.SMTP, Via.POST):
+            want_pdf = action.via == Via.POST or (action.via == Via.SMTP and action.attach_pdf)
+            letter = self.renderer.render(action, self.settings, self.today, pdf=want_pdf)
+            documents = write_letter_files(folder, f"{action.level_index:02d}-{action.level_name}", letter)
+            if action.level_kind == LevelKind.FOURTEEN_DAY.value and action.debtor_kind != "company":
+                problems = self._check_fourteen_day(action, letter)
+                if problems:
+                    self.result.documents.extend(documents)
+                    self._outcome(action, "failed", "14-dagenbrief not sent: " + "; ".join(problems), documents)
+                    return
+                wik_valid = True
+        elif action.via == Via.DOSSIER:
+            documents = self._dossier(action, folder)
+        self.result.documents.extend(documents)
+        if action.via == Via.CALL:
+            self.result.call_list.append(_call_item(action))
+        if self.dry_run:
+            self._outcome(action, "preview", "", documents)
+            return
+        step = _step(action, self.today, wik_valid, documents)
+        self._send(action, step, letter)
+
+    def _check_fourteen_day(self, action: DunningAction, letter: RenderedLetter) -> list[str]:
+        draft = FourteenDayLetterDraft(
+            text=letter.text, send_date=self.today, due_date=max(i.invoice.due_date for i in action.invoices),
+            principals=tuple(i.principal for i in action.invoices), announced_costs=action.announced_costs,
+            vat_uplift=action.vat_uplift, vat_declaration=action.vat_uplift, stated_deadline=action.new_term_date,
+        )
+        legal = self.settings.legal
+        return [p.message for p in check_fourteen_day_letter(
+            draft, assumption=legal.delivery(), extend_to_working_day=legal.extend_term_to_working_day,
+            vat_percent=legal.vat_percent, cumulation=legal.cumulation_rule(),
+        ) if p.severity is Severity.ERROR]
+
+    def _send(self, action: DunningAction, step: DunningStep, letter: RenderedLetter | None) -> None:
+        assert self.store is not None
+        outbox, dunning = Outbox(self.store), DunningStore(self.store)
+        kind = KINDS[action.via]
+        payload = _payload(action, step)
+        entry = outbox.enqueue(self.admin_key, kind, action.idempotency_key, payload)
+        if entry.status == SENT:
+            dunning.record_step(self.admin_key, _payload_step(entry.payload) or step)
+            self._outcome(action, "already_sent", "sent before (outbox)", step.documents)
+            return
+        if entry.status in (UNKNOWN, SENDING):
+            self._outcome(action, "unknown", entry.error or "interrupted earlier; check the package or mailbox")
+            return
+        if entry.status == FAILED:
+            self._outcome(action, "failed", entry.error or "failed before; resolve it in the outbox")
+            return
+        if kind == "reminder" and self.host_stopped:
+            self._outcome(action, "failed", f"not tried: {self.host_stopped}")
+            return
+        dunning.refresh_pending(action.idempotency_key, payload)
+        if outbox.claim(action.idempotency_key) is None:
+            self._outcome(action, "unknown", "another run claimed this step")
+            return
+        try:
+            response = self._deliver(kind, action, letter)
+        except Exception as exc:  # noqa: BLE001 - classified below, recorded in the outbox
+            self._delivery_failed(outbox, kind, action, payload, exc)
+            return
+        if os.environ.get(KILL_ENV) == "after_send":
+            os.kill(os.getpid(), signal.SIGKILL)
+        outbox.mark_sent(action.idempotency_key, response)
+        dunning.record_step(self.admin_key, step)
+        self._outcome(action, "sent", response, step.documents)
+        self._note(action, step, letter)
+
+    def _deliver(self, kind: str, action: DunningAction, letter: RenderedLetter | None) -> str:
+        if kind == "reminder":
+            assert self.adapter is not None and letter is not None
+            push = ReminderPush(contact_id=action.contact_id, invoice_ids=action.invoice_ids,
+                                level=action.level_name, text=letter.text,
+                                email=action.recipients[0] if action.recipients else "",
+                                expected_reminder_counts=dict(action.expected_reminder_counts))
+            receipt = self.adapter.push_reminder(push, action.idempotency_key)
+            return receipt.detail or "reminder sent by the package"
+        if kind == "dunning_email":
+            if self.mailer is None:
+                raise RuntimeError("no mailer configured for e-mails the connector sends itself")
+            assert letter is not None and self.store is not None
+            creditor = self.settings.creditor
+            message = build_email(letter, sender=self.sender or creditor.email or "debiteuren@example.nl",
+                                  sender_name=creditor.name, recipients=action.recipients,
+                                  reply_to=creditor.email, idempotency_key=action.idempotency_key,
+                                  sent_at=self.store.now())
+            return self.mailer.send(message)
+        if kind == "dunning_letter":
+            return "PDF letter ready for the post"
+        if kind == "dunning_call":
+            return "on the call list"
+        return "incasso dossier written"
+
+    def _delivery_failed(self, outbox: Outbox, kind: str, action: DunningAction, payload: dict[str, Any],
+                         exc: Exception) -> None:
+        key, message = action.idempotency_key, f"{type(exc).__name__}: {exc}"
+        if isinstance(exc, (QuotaExhausted, AuthenticationFailed)):
+            self.host_stopped = message
+            outbox.mark_failed(key, message, retry=True)
+            status = "failed"
+        elif isinstance(exc, (HostUnavailable, socket.timeout, TimeoutError, smtplib.SMTPServerDisconnected)):
+            applied = None
+            if kind == "reminder" and self.adapter is not None and isinstance(exc, HostUnavailable):
+                try:
+                    applied = self.adapter.was_applied(kind, payload, key)
+                except HostError:
+                    applied = None
+            if applied is False:
+                outbox.mark_failed(key, message, retry=True)
+                status = "failed"
+            else:
+                outbox.mark_unknown(key, message)
+                status = "unknown"
+        elif isinstance(exc, (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused, ValueError,
+                              NotImplementedError, ApiError)):  # the host said no: retrying will not help
+            outbox.mark_failed(key, message, retry=False)
+            status = "failed"
+        else:
+            outbox.mark_failed(key, message, retry=True)
+            status = "failed"
+        self._outcome(action, status, message)
+
+    def _note(self, action: DunningAction, step: DunningStep, letter: RenderedLetter | None) -> None:
+        if (action.via == Via.HOST or self.adapter is None or not self.settings.host_note
+                or not self.capabilities.records_notes):
+            return
+        assert self.store is not None
+        outbox, key = Outbox(self.store), note_key(action.idempotency_key)
+        text = (f"Aanmaningsstap '{action.level_name}' ({action.via}) op {self.today.isoformat()} voor "
+                f"{', '.join(action.invoice_numbers)}: € {action.total_due:.2f}")
+        entry = outbox.enqueue(self.admin_key, "note", key, {"contact_id": action.contact_id, "text": text,
+                                                             "invoice_ids": list(action.invoice_ids)})
+        if entry.status != PENDING or outbox.claim(key) is None:
+            return
+        note = NoteRecord(contact_id=action.contact_id, text=text, invoice_ids=action.invoice_ids,
+                          attachment_name=f"{action.level_name}.pdf" if letter and letter.pdf else "",
+                          attachment=(letter.pdf or b"") if letter else b"", todo=action.via == Via.CALL)
+        try:
+            receipt = self.adapter.record_note(note, key)
+        except Exception as exc:  # noqa: BLE001 - the step itself was sent; a missing note is only reported
+            outbox.mark_failed(key, f"{type(exc).__name__}: {exc}", retry=True)
+            self.result.warnings.append(f"note for {action.contact.name} not recorded in the package: {exc}")
+            return
+        outbox.mark_sent(key, receipt.detail)
+        self.result.notes_recorded += 1
+
+    def _record_host_reminders(self) -> None:
+        assert self.store is not None
+        dunning = DunningStore(self.store)
+        for seen in self.plan.host_reminders_seen:
+            step = DunningStep(
+                key=seen.key, contact_id=seen.contact_id, level_name=seen.level_name, level_index=seen.level_index,
+                level_kind=seen.level_kind, channel="host", via=Via.HOST_OWN, sent_on=self.today,
+                invoice_ids=(seen.invoice_id,), host_reminders=seen.count,
+                detail="reminder sent by the package itself, noticed by the connector",
+            )
+            if dunning.record_step(self.admin_key, step):
+                self.result.host_reminders_recorded += 1
+
+    # -- files ----------------------------------------------------------------------------------
+
+    def _dossier(self, action: DunningAction, folder: Path) -> list[Path]:
+        steps: list[DunningStep] = []
+        holds = []
+        if self.store is not None:
+            dunning = DunningStore(self.store)
+            steps, holds = dunning.history(self.admin_key), dunning.holds(self.admin_key, include_released=True)
+        invoices = [item.invoice for item in action.invoices] + [
+            _statement_invoice(line, action) for line in action.statement if not line.in_letter]
+        target = folder / "dossier"
+        paths = export_dossier(target, admin_key=self.admin_key, contact=action.contact, invoices=invoices,
+                               steps=steps, holds=holds, settings=self.settings, today=self.today)
+        self.result.dossiers.append(target)
+        return paths
+
+    def _write_call_list(self) -> None:
+        if not self.result.call_list:
+            return
+        kind = "preview" if self.dry_run else "dunning"
+        path = self.output_dir / self.admin_key / kind / f"call-list-{self.today.isoformat()}.csv"
+        write_call_list(path, [vars_of(item) for item in self.result.call_list])
+        self.result.call_list_file = path
+        self.result.documents.append(path)
+
+    def _outcome(self, action: DunningAction, status: str, detail: str, documents: Sequence[Path | str] = ()) -> None:
+        outcome = StepOutcome(key=action.idempotency_key, contact_id=action.contact_id,
+                              contact_name=action.contact.name,
+                              level_name=action.level_name, via=action.via, invoice_numbers=action.invoice_numbers,
+                              status=status, detail=detail, documents=tuple(str(d) for d in documents))
+        target = {"sent": self.result.sent, "failed": self.result.failed, "unknown": self.result.unknown,
+                  "already_sent": self.result.already_sent, "preview": self.result.previews}[status]
+        target.append(outcome)
+
+
+def vars_of(item: CallItem) -> dict[str, Any]:
+    return {name: getattr(item, name) for name in CallItem.__dataclass_fields__}
+
+
+def _statement_invoice(line: Any, action: DunningAction) -> Invoice:
+    return Invoice(host_id=line.invoice_id, number=line.number, contact_id=action.contact_id,
+                   invoice_date=line.invoice_date, due_date=line.due_date, currency="EUR",
+                   total=line.open_amount, open_amount=line.open_amount, payment_url=line.payment_url)
+
+
+def _step(action: DunningAction, today: date, wik_valid: bool, documents: Sequence[Path]) -> DunningStep:
+    return DunningStep(
+        key=action.idempotency_key, contact_id=action.contact_id, level_name=action.level_name,
+        level_index=action.level_index, level_kind=action.level_kind, channel=action.channel, via=action.via,
+        sent_on=today, invoice_ids=action.invoice_ids, term_end=action.new_term_date, costs=action.costs,
+        announced_costs=action.announced_costs, interest=action.interest, principal=action.principal,
+        costs_from=action.costs_from if wik_valid else None, wik_valid=wik_valid,
+        host_reminders=1 if action.via == Via.HOST else 0, documents=tuple(str(p) for p in documents),
+    )
+
+
+def _payload(action: DunningAction, step: DunningStep) -> dict[str, Any]:
+    return {
+        "step": encode(step), "contact_id": action.contact_id, "invoice_ids": list(action.invoice_ids),
+        "expected_reminder_counts": dict(action.expected_reminder_counts),
+        "message_id": message_id_for(action.idempotency_key), "recipients": list(action.recipients),
+        "total_due": str(action.total_due),
+    }
+
+
+def _payload_step(payload: Mapping[str, Any]) -> DunningStep | None:
+    data = payload.get("step")
+    return decode(DunningStep, data) if isinstance(data, dict) else None
+
+
+def _call_item(action: DunningAction) -> CallItem:
+    oldest = min(i.invoice.due_date for i in action.invoices)
+    return CallItem(
+        key=action.idempotency_key, contact_name=action.contact.name, phone=action.contact.phone,
+        emails=", ".join(action.recipients), invoices=", ".join(action.invoice_numbers),
+        amount=f"{action.total_due:.2f}", oldest_due=oldest.isoformat(),
+        days_overdue=max(i.days_overdue for i in action.invoices), notes="; ".join(action.notes),
+    )
+
