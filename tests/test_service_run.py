@@ -74,13 +74,14 @@ def test_run_goes_on_after_a_failing_administration_and_mails_the_summary(tmp_pa
     assert lines[0].startswith("kapot: failed — "), lines
     assert lines[1].startswith("jansen: ok — ")
     assert lines[2].startswith("summary '[1] Debiteurenoverzicht Kapotte Host B.V. — ")
-    assert lines[3].startswith("summary 'Debiteurenoverzicht Jansen & Zn. — ")
+    # Jansen's own summary may carry notes (e.g. the missing creditor IBAN of this minimal config)
+    assert lines[3].startswith("summary '") and "Debiteurenoverzicht Jansen & Zn. — " in lines[3]
     assert len(lines) == 4 and all(line.endswith(": sent") for line in lines[2:])
 
     kapot, jansen = messages(tmp_path)
     assert kapot["Subject"].startswith("[1] Debiteurenoverzicht Kapotte Host B.V.")
     assert "Administratie mislukt" in kapot.get_body(("plain",)).get_content()
-    assert jansen["Subject"].startswith("Debiteurenoverzicht Jansen & Zn.")
+    assert "Debiteurenoverzicht Jansen & Zn." in jansen["Subject"]
     text = jansen.get_body(("plain",)).get_content()
     assert "Ouderdom openstaande posten" in text and "> 90 dagen" in text
     related = jansen.get_body(("html",))

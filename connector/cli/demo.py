@@ -1,4 +1,4 @@
-"""`connector demo`: a full cycle on local simulators, leaving every file it made in one folder."""
+"""`connector demo`: a full cycle on local simulators of every package, leaving every file it made."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from connector.aging import BUCKET_LABELS
 from connector.clock import SYSTEM_CLOCK
 from connector.config import load_config
 from connector.demo import demo_systems, prepare_output
-from connector.service.cycle import run_cycle
+from connector.service.cycle import AdminOutcome, run_cycle
 from connector.store import Store
 from connector.store.store import today_in
 
@@ -22,31 +22,66 @@ from connector.store.store import today_in
 @click.option("--invoices", type=int, default=60, show_default=True, help="Invoices per simulated administration.")
 def demo_command(output: Path, invoices: int) -> None:
     """Run a full cycle against local simulators of every package and keep the results."""
+    from connector.summary.deliver import write_summary
+
     started = time.perf_counter()
     try:
         out = prepare_output(output.resolve())
     except FileExistsError as exc:
         raise click.UsageError(str(exc)) from None
     today = today_in("Europe/Amsterdam", SYSTEM_CLOCK)
+    click.echo(f"connector demo — {today:%d-%m-%Y}: Moneybird, Exact Online and e-Boekhouden simulators")
     with demo_systems(out, today=today, invoices=invoices) as systems:
         config = load_config(systems.config_path)
         store = Store.open(config.state_url)
         report = run_cycle(config, store, today=today, state_dir=out / ".connector")
-    labels = BUCKET_LABELS["en"]
+        deliveries = write_summary(config, store, report, out_dir=out / "summary")
     for outcome in report.outcomes:
-        click.echo(f"\n== {outcome.name} ({outcome.package}) — {outcome.status}")
-        if outcome.error:
-            click.echo(f"   error: {outcome.error}")
-        if outcome.sync:
-            click.echo(f"   sync: {outcome.sync.describe()}")
-        click.echo(f"   open invoices by age (today {today:%Y-%m-%d}):")
-        for bucket in outcome.aging:
-            click.echo(f"     {labels[bucket.key]:<14} {bucket.count:>4} invoices  EUR {bucket.amount:>12,.2f}")
-    click.echo(f"\ndemo finished in {time.perf_counter() - started:.1f} s; files are in {out}")
-    click.echo(f"  config:   {systems.config_path}")
-    click.echo(f"  database: {out / 'state.db'}")
+        _print_outcome(outcome)
+    click.echo(f"\nfinished in {time.perf_counter() - started:.1f} s; everything is in {out}")
+    click.echo(f"  config           {_rel(systems.config_path, out)}")
+    click.echo(f"  state database   {_rel(out / 'state.db', out)}   (try: connector status --config {systems.config_path})")
+    click.echo(f"  letters and PDFs {_rel(out / 'output', out)}/<administration>/")
+    click.echo(f"  sent mail        {_rel(out / 'mailbox', out)}/ (.eml files)")
+    for delivery in deliveries:
+        click.echo(f"  summary          {_rel(delivery.eml_path, out)}  (open {_rel(delivery.preview_path, out)})")
     if report.failed:
         raise SystemExit(1)
+
+
+def _print_outcome(outcome: AdminOutcome) -> None:
+    click.echo(f"\n== {outcome.name} [{outcome.package}] — {outcome.status}")
+    if outcome.error:
+        click.echo(f"   error: {outcome.error}")
+    if outcome.sync:
+        click.echo(f"   synced: {outcome.sync.describe().split(': ', 1)[1]}")
+    if outcome.bank_import:
+        click.echo(f"   bank file: {outcome.bank_import.files} file(s), {outcome.bank_import.new_lines} new lines")
+    labels = BUCKET_LABELS["en"]
+    ages = "  ".join(f"{labels[b.key]}: {b.count} (EUR {b.amount:,.2f})" for b in outcome.aging if b.count)
+    click.echo(f"   open by age: {ages or 'nothing open'}")
+    if outcome.reconcile:
+        result = outcome.reconcile.result
+        click.echo(f"   reconciliation: {len(result.auto())} certain, "
+                   f"{len({m.mutation_id for m in result.matches if m.status == 'suggested'})} lines with suggestions, "
+                   f"{len(result.flags)} flagged, {len(outcome.reconcile.booked)} booked in the package")
+        for match in outcome.auto_matches[:4]:
+            click.echo(f"     ✓ {match.customer}: {match.invoice_number} EUR {match.amount:,.2f} — {match.reason}")
+    if outcome.plan is not None and outcome.dunning is not None:
+        click.echo(f"   dunning: {len(outcome.plan.actions)} planned, {len(outcome.dunning.sent)} sent, "
+                   f"{len(outcome.plan.skipped)} invoices held back, {len(outcome.call_list)} to call")
+        for step in outcome.dunning.sent[:5]:
+            click.echo(f"     → {step.level_name} to {step.contact_name} via {step.via}: "
+                       f"{', '.join(step.invoice_numbers)}")
+
+
+def _rel(path: Path | None, base: Path) -> str:
+    if path is None:
+        return "-"
+    try:
+        return str(path.relative_to(base))
+    except ValueError:
+        return str(path)
 
 
 def register(group: click.Group) -> None:

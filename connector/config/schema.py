@@ -9,17 +9,16 @@ from __future__ import annotations
 import re
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
+from connector.config.base import Section
+from connector.config.service_schema import ScheduleConfig
+from connector.dunning.policy import DunningSettings
 from connector.records import Package
 
 KEY_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
-
-
-class Section(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 class StateConfig(Section):
@@ -82,7 +81,7 @@ class AdministrationConfig(Section):
     sync: SyncConfig = SyncConfig()
     payments: PaymentsConfig = PaymentsConfig()
     bank_files: BankFilesConfig = BankFilesConfig()
-    dunning: dict[str, Any] = Field(default_factory=dict, description="policy settings (see docs)")
+    dunning: DunningSettings = Field(default_factory=DunningSettings, description="policy (docs/policy.md)")
     enabled: bool = True
 
     @field_validator("key")
@@ -129,6 +128,7 @@ class ConnectorConfig(Section):
     administrations: list[AdministrationConfig] = Field(default_factory=list)
     smtp: SmtpConfig = SmtpConfig()
     summary: SummaryConfig = SummaryConfig()
+    schedule: ScheduleConfig = ScheduleConfig()
     templates_dir: Path | None = None
     output_dir: Path = Path("connector-output")
 

@@ -13,7 +13,7 @@ from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from connector.config.schema import Section
+from connector.config.base import Section
 
 JobKind = Literal["sync", "cycle", "summary", "weekly", "call"]
 _JOB_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")

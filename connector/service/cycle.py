@@ -1,7 +1,9 @@
-"""One full cycle over every administration: sync, reconcile, plan, send, report.
+"""One full cycle over every administration: sync, import bank files, reconcile, book, dun, report.
 
 Each administration runs on its own: a failure (consent expired, host down, quota spent)
-is recorded in the run log and in the report, and the next administration goes on.
+is recorded in the run log and in the report, and the next administration goes on. A
+failed sync still lets the later steps work on what the store already knows, except
+sending: we never chase a customer from a snapshot we could not refresh.
 """
 
 from __future__ import annotations
@@ -9,27 +11,42 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from adapters.base import Adapter
 from connector.aging import AgingBucket, aging
 from connector.clock import SYSTEM_CLOCK, Clock
 from connector.config.schema import AdministrationConfig, ConnectorConfig
+from connector.dunning.holds import Hold, HoldKind
+from connector.dunning.planner import DunningPlan
+from connector.dunning.policy import settings_for
 from connector.errors import ConnectorError, ReconsentRequired
-from connector.records import Invoice
+from connector.money import D
+from connector.notify.mailer import Mailer
+from connector.records import Contact, Invoice
+from connector.service.bank_import import BankImportReport, import_inbox
+from connector.service.dunning_run import CallItem, DunningRunResult, run_dunning
 from connector.service.factory import build_adapter
+from connector.service.reconcile_step import ReconcileOutcome, reconcile_administration
 from connector.service.sync import SyncReport, sync_administration
 from connector.store import Store
+from connector.store.dunning_store import DunningStore
+from connector.summary.model import AttentionItem, AutoMatch, CallListRow, HoldDue, Suggestion
 
 log = logging.getLogger("connector.cycle")
 
 AdapterFactory = Callable[[AdministrationConfig], Adapter]
+HOLDS_DUE_WINDOW_DAYS = 7
 
 
 @dataclass
 class AdminOutcome:
-    """What one administration's part of the cycle did, for the run log and the summary."""
+    """What one administration's part of the cycle did, for the run log and the summary.
+
+    The list fields carry the summary's own record types (connector.summary.model), which
+    the summary picks up by name.
+    """
 
     key: str
     name: str
@@ -38,8 +55,23 @@ class AdminOutcome:
     error: str = ""
     needs_attention: list[str] = field(default_factory=list)
     sync: SyncReport | None = None
+    bank_import: BankImportReport | None = None
+    reconcile: ReconcileOutcome | None = None
+    plan: DunningPlan | None = None
+    dunning: DunningRunResult | None = None
     aging: tuple[AgingBucket, ...] = ()
     open_invoices: tuple[Invoice, ...] = ()
+    auto_matches: list[AutoMatch] = field(default_factory=list)
+    suggestions: list[Suggestion] = field(default_factory=list)
+    call_list: list[CallListRow] = field(default_factory=list)
+    holds_due: list[HoldDue] = field(default_factory=list)
+    attention: list[AttentionItem] = field(default_factory=list)
+
+    def fail(self, message: str, *, reconsent: bool = False) -> None:
+        """Mark the administration failed; the summary lists the error under 'needs you'."""
+        self.status, self.error = "failed", message
+        if reconsent:
+            self.needs_attention.append(message)
 
 
 @dataclass
@@ -61,40 +93,148 @@ def run_cycle(
     state_dir: Path,
     dry_run: bool = False,
     only: tuple[str, ...] = (),
+    dunning: bool = True,
+    mailer: Mailer | None = None,
     adapter_factory: AdapterFactory | None = None,
 ) -> CycleReport:
+    """Run every enabled administration (or `only` these); `dunning=False` stops after reconciliation."""
     factory = adapter_factory or (lambda admin: build_adapter(admin, clock=clock, state_dir=state_dir))
+    if dunning and mailer is None:
+        from connector.notify.factory import mailer_from_config
+
+        mailer = mailer_from_config(config)
     report = CycleReport(today=today)
     for admin in config.administrations:
         if not admin.enabled or (only and admin.key not in only):
             continue
-        report.outcomes.append(_run_admin(admin, store, factory, today=today, dry_run=dry_run))
+        cycle = _AdminCycle(config, admin, store, factory, today=today, dry_run=dry_run, mailer=mailer)
+        report.outcomes.append(cycle.run(dunning=dunning))
     return report
 
 
-def _run_admin(admin: AdministrationConfig, store: Store, factory: AdapterFactory, *, today: date,
-               dry_run: bool) -> AdminOutcome:
-    outcome = AdminOutcome(admin.key, admin.name, admin.package.value)
-    run_id = store.start_run(admin.key, "cycle")
-    adapter = None
-    try:
-        adapter = factory(admin)
-        outcome.sync = sync_administration(store, adapter, admin.key)
-    except ReconsentRequired as exc:
-        outcome.status, outcome.error = "failed", str(exc)
-        outcome.needs_attention.append(f"{admin.name}: opnieuw toestemming geven (re-consent): {exc}")
-    except ConnectorError as exc:
-        outcome.status, outcome.error = "failed", str(exc)
-        outcome.needs_attention.append(f"{admin.name}: {exc}")
-    finally:
-        if adapter is not None:
-            adapter.close()
-    invoices = tuple(store.open_invoices(admin.key))
-    outcome.open_invoices = invoices
-    outcome.aging = aging(invoices, today)
-    store.finish_run(
-        run_id, outcome.status,
-        detail={"sync": outcome.sync.describe() if outcome.sync else None, "dry_run": dry_run},
-        error=outcome.error or None,
-    )
-    return outcome
+class _AdminCycle:
+    def __init__(self, config: ConnectorConfig, admin: AdministrationConfig, store: Store,
+                 factory: AdapterFactory, *, today: date, dry_run: bool, mailer: Mailer | None) -> None:
+        self.config, self.admin, self.store, self.factory = config, admin, store, factory
+        self.today, self.dry_run, self.mailer = today, dry_run, mailer
+        self.outcome = AdminOutcome(admin.key, admin.name, admin.package.value)
+
+    def run(self, *, dunning: bool) -> AdminOutcome:
+        run_id = self.store.start_run(self.admin.key, "cycle")
+        adapter = self._sync()
+        try:
+            self._import_bank_files()
+            self._reconcile(adapter)
+            if dunning and self.outcome.status == "ok":
+                self._dun(adapter)
+        except ConnectorError as exc:
+            self.outcome.fail(str(exc))
+        finally:
+            if adapter is not None:
+                adapter.close()
+        self._report_state()
+        self.store.finish_run(run_id, self.outcome.status, detail=self._detail(), error=self.outcome.error or None)
+        return self.outcome
+
+    def _sync(self) -> Adapter | None:
+        try:
+            adapter = self.factory(self.admin)
+            self.outcome.sync = sync_administration(self.store, adapter, self.admin.key)
+            return adapter
+        except ReconsentRequired as exc:
+            self.outcome.fail(f"opnieuw toestemming geven (re-consent): {exc}", reconsent=True)
+        except ConnectorError as exc:
+            self.outcome.fail(str(exc))
+        return None
+
+    def _import_bank_files(self) -> None:
+        inbox = self.config.resolve(self.admin.bank_files.inbox)
+        if inbox is None or self.dry_run:
+            return
+        report = import_inbox(self.store, self.admin.key, inbox)
+        self.outcome.bank_import = report
+        for error in report.errors:
+            self.outcome.attention.append(AttentionItem(kind="other", message=f"bankbestand: {error}",
+                                                        admin=self.admin.name))
+
+    def _reconcile(self, adapter: Adapter | None) -> None:
+        outcome = reconcile_administration(self.admin, self.store, adapter, dry_run=self.dry_run)
+        self.outcome.reconcile = outcome
+        self.outcome.auto_matches = outcome.auto_matches
+        self.outcome.suggestions = outcome.suggestions
+        for error in outcome.booking_errors:
+            self.outcome.attention.append(AttentionItem(kind="other", message=error, admin=self.admin.name))
+
+    def _dun(self, adapter: Adapter | None) -> None:
+        settings = settings_for(self.admin)
+        if not settings.enabled:
+            return
+        probable = self.outcome.reconcile.probable_payments if self.outcome.reconcile else {}
+        output = self.config.resolve(self.config.output_dir) or Path("connector-output")
+        templates = [self.config.resolve(self.config.templates_dir), self.config.resolve(settings.templates_dir)]
+        plan, result = run_dunning(
+            admin_key=self.admin.key, store=self.store, adapter=adapter, mailer=self.mailer, settings=settings,
+            today=self.today, output_dir=output, probable_payments=probable, dry_run=self.dry_run,
+            sender=self.config.smtp.sender, templates_dirs=templates,
+        )
+        self.outcome.plan, self.outcome.dunning = plan, result
+        self.outcome.call_list = [_call_row(item) for item in result.call_list]
+        for step in [*result.failed, *result.unknown]:
+            self.outcome.attention.append(AttentionItem(
+                kind="email_failed" if step.via == "email" else "other",
+                message=f"{step.level_name} aan {step.contact_name} ({', '.join(step.invoice_numbers)}): "
+                        f"{step.status} — {step.detail}", admin=self.admin.name))
+        for warning in dict.fromkeys([*plan.warnings, *result.warnings]):
+            self.outcome.attention.append(AttentionItem(kind="other", message=warning, admin=self.admin.name))
+
+    def _report_state(self) -> None:
+        invoices = tuple(self.store.open_invoices(self.admin.key))
+        self.outcome.open_invoices = invoices
+        self.outcome.aging = aging(invoices, self.today)
+        contacts = {c.host_id: c for c in self.store.contacts(self.admin.key)}
+        holds = DunningStore(self.store).holds(self.admin.key)
+        self.outcome.holds_due = holds_due(holds, invoices, contacts, self.today)
+
+    def _detail(self) -> dict:
+        outcome = self.outcome
+        detail: dict = {"dry_run": self.dry_run, "sync": outcome.sync.describe() if outcome.sync else None}
+        if outcome.bank_import:
+            detail["bank_files"] = {"files": outcome.bank_import.files, "new": outcome.bank_import.new_lines}
+        if outcome.reconcile:
+            result = outcome.reconcile.result
+            detail["reconcile"] = {"auto": len(result.auto()), "suggested": len(result.matches) - len(result.auto()),
+                                   "flags": len(result.flags), "booked": len(outcome.reconcile.booked)}
+        if outcome.dunning:
+            detail["dunning"] = {"sent": len(outcome.dunning.sent), "failed": len(outcome.dunning.failed),
+                                 "unknown": len(outcome.dunning.unknown),
+                                 "skipped": len(outcome.plan.skipped) if outcome.plan else 0}
+        return detail
+
+
+def _call_row(item: CallItem) -> CallListRow:
+    return CallListRow(customer=item.contact_name, phone=item.phone, amount=D(item.amount),
+                       days_overdue=item.days_overdue, note=item.notes)
+
+
+def holds_due(holds: list[Hold], invoices: tuple[Invoice, ...], contacts: dict[str, Contact],
+              today: date) -> list[HoldDue]:
+    """Disputes still open, promises and instalments falling due within a week (or overdue)."""
+    horizon = today + timedelta(days=HOLDS_DUE_WINDOW_DAYS)
+    rows: list[HoldDue] = []
+    for hold in holds:
+        customer = contacts[hold.contact_id].name if hold.contact_id in contacts else hold.contact_id
+        covered = [i for i in invoices if hold.covers(i)]
+        amount = sum((i.open_amount for i in covered), D("0"))
+        if hold.kind is HoldKind.DISPUTE:
+            rows.append(HoldDue(kind="dispute", customer=customer, amount=amount, due_date=hold.created_on,
+                                note=hold.reason))
+        elif hold.kind is HoldKind.PROMISE and hold.until and hold.until <= horizon:
+            rows.append(HoldDue(kind="promise", customer=customer, amount=amount, due_date=hold.until,
+                                note=hold.reason))
+        elif hold.kind is HoldKind.ARRANGEMENT:
+            upcoming = [i for i in hold.instalments if i.due_date <= horizon]
+            if upcoming:
+                nearest = max(upcoming, key=lambda i: i.due_date)
+                rows.append(HoldDue(kind="payment_plan", customer=customer, amount=nearest.amount,
+                                    due_date=nearest.due_date, note=hold.reason))
+    return rows

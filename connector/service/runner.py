@@ -10,7 +10,6 @@ makes it hold across processes.
 from __future__ import annotations
 
 import importlib
-import inspect
 import logging
 import threading
 from collections.abc import Callable
@@ -116,15 +115,8 @@ JOB_KINDS: dict[str, JobFunction] = {
 def _cycle(ctx: JobContext, *, dunning: bool) -> Any:
     from connector.service.cycle import run_cycle
 
-    kwargs: dict[str, Any] = {}
-    if "dunning" in _parameters(run_cycle):
-        kwargs["dunning"] = dunning
-    return run_cycle(ctx.config, ctx.store, today=ctx.today, clock=ctx.clock, state_dir=ctx.state_dir, **kwargs)
-
-
-@cache
-def _parameters(function: Callable[..., Any]) -> frozenset[str]:
-    return frozenset(inspect.signature(function).parameters)
+    return run_cycle(ctx.config, ctx.store, today=ctx.today, clock=ctx.clock, state_dir=ctx.state_dir,
+                     dunning=dunning)
 
 
 def _describe_report(report: Any) -> dict[str, Any]:

@@ -1,17 +1,16 @@
 """Tables of the background service: the slot ledger and the single-instance lease.
 
-Kept in their own MetaData and created on demand (`ensure_service_tables`) until the
-lead folds them into connector.store.schema and a migration. The ledger is keyed by
+They live on the state store's MetaData and are created by migration 0003. The ledger is keyed by
 (job, scheduled slot): "done" is recorded per slot, which is what makes a restart after a
 kill re-run an interrupted slot exactly once and never a finished one.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import JSON, Column, DateTime, Float, Index, Integer, MetaData, String, Table, Text
+from sqlalchemy import JSON, Column, DateTime, Float, Index, Integer, String, Table, Text
 from sqlalchemy.engine import Engine
 
-service_metadata = MetaData()
+from connector.store.schema import metadata as service_metadata
 
 service_slots = Table(
     "service_slots",
@@ -41,4 +40,5 @@ service_lease = Table(
 
 
 def ensure_service_tables(engine: Engine) -> None:
-    service_metadata.create_all(engine, checkfirst=True)
+    """For engines not opened through Store.open (which migrates): create just these two tables."""
+    service_metadata.create_all(engine, tables=[service_slots, service_lease], checkfirst=True)

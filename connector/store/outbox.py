@@ -105,10 +105,13 @@ class Outbox:
         """A person checked the host: it was sent (close it) or not (send again)."""
         self._set(key, status=SENT if sent else PENDING, error=None)
 
-    def recover(self, admin: str, was_applied: Callable[[str, Mapping[str, Any], str], bool | None]) -> list[str]:
+    def recover(self, admin: str, was_applied: Callable[[str, Mapping[str, Any], str], bool | None],
+                kinds: tuple[str, ...] | None = None) -> list[str]:
         """Settle entries left in `sending` by a crash; returns the keys that became unknown."""
         unknown = []
         for entry in self.entries(admin, (SENDING,)):
+            if kinds is not None and entry.kind not in kinds:
+                continue
             applied = was_applied(entry.kind, entry.payload, entry.idempotency_key)
             if applied is True:
                 self.mark_sent(entry.idempotency_key, "confirmed after restart")

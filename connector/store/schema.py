@@ -108,3 +108,21 @@ runs = Table(
     Column("error", Text, nullable=True),
     Index("ix_runs_admin_started", "admin", "started_at"),
 )
+
+reconciliations = Table(
+    "reconciliations",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("admin", String(64), nullable=False),
+    Column("mutation_id", String(128), nullable=False),
+    Column("invoice_id", String(64), nullable=False, default=""),
+    Column("kind", String(16), nullable=False),  # auto | suggested | flag
+    Column("rule", String(32), nullable=False, default=""),
+    Column("amount_cents", BigInteger, nullable=False),
+    Column("remainder_cents", BigInteger, nullable=False, default=0),
+    Column("confidence", String(8), nullable=False, default=""),
+    Column("reason", Text, nullable=False),
+    Column("decision", String(16), nullable=False, default=""),  # "", accepted, rejected
+    Column("found_at", DateTime(timezone=True), nullable=False),
+    Index("ix_reconciliations_admin_mutation", "admin", "mutation_id"),
+)

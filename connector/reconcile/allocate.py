@@ -1,0 +1,193 @@
+"""Collecting proposals, and settling conflicts between payments globally.
+
+Rules decide per payment; this module makes the whole batch consistent:
+    * an invoice is never allocated more than it has open: when automatic matches of
+      several payments together claim more than an invoice has open (two payments quoting
+      the same invoice, two equal transfers for one monthly fee), none of them is
+      automatic: all become suggestions and each payment gets an `ambiguous` flag. Which
+      payment came first does not matter.
+    * a payment split over several invoices is automatic for all of them or for none.
+    * at most `max_suggestions` suggestions per payment, best first; a payment with an
+      automatic match keeps no suggestions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+AUTO, SUGGESTED = "auto", "suggested"
+
+
+@dataclass(eq=False)
+class Collector:
+    """Proposals from all rules, in arrays (vectorised rules) or lists (per-payment rules)."""
+
+    _matches: list[pd.DataFrame] = field(default_factory=list)
+    _rows: list[tuple] = field(default_factory=list)
+    _flag_rows: list[tuple] = field(default_factory=list)
+    _touched: set[int] = field(default_factory=set)
+
+    def has_rows_for(self, mut: int) -> bool:
+        """Whether a per-payment rule already proposed something for this payment."""
+        return mut in self._touched
+
+    def add(
+        self,
+        mut: int,
+        inv: int,
+        amount: int,
+        status: str,
+        confidence: float,
+        rule: str,
+        reason: str,
+        remainder: int,
+    ) -> None:
+        self._rows.append((mut, inv, amount, status, confidence, rule, reason, remainder))
+        self._touched.add(mut)
+
+    def discard(self, mut: int) -> None:
+        """Forget the per-payment proposals for a payment (it turned out not to pay invoices)."""
+        if mut in self._touched:
+            self._rows = [r for r in self._rows if r[0] != mut]
+            self._touched.discard(mut)
+
+    def add_many(self, frame: pd.DataFrame) -> None:
+        self._matches.append(frame)
+
+    def flag(self, mut: int, kind: str, reason: str, amount: int, inv: int = -1) -> None:
+        self._flag_rows.append((mut, kind, reason, amount, inv))
+
+    def matches(self) -> pd.DataFrame:
+        frames = [f for f in self._matches if len(f)]
+        if self._rows:
+            frames.append(pd.DataFrame(self._rows, columns=MATCH_COLUMNS))
+        if not frames:
+            return empty_matches()
+        return pd.concat(frames, ignore_index=True)[list(MATCH_COLUMNS)]
+
+    def flags(self) -> pd.DataFrame:
+        if not self._flag_rows:
+            return empty_flags()
+        return pd.DataFrame(self._flag_rows, columns=FLAG_COLUMNS)
+
+    def take(self) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """Everything collected so far; the collector starts empty again."""
+        out = self.matches(), self.flags()
+        self._matches, self._rows, self._flag_rows = [], [], []
+        self._touched = set()
+        return out
+
+
+MATCH_COLUMNS = ("mut", "inv", "amount", "status", "confidence", "rule", "reason", "remainder")
+FLAG_COLUMNS = ("mut", "kind", "reason", "amount", "inv")
+
+
+def empty_matches() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "mut": np.zeros(0, np.int64),
+            "inv": np.zeros(0, np.int64),
+            "amount": np.zeros(0, np.int64),
+            "status": pd.Series([], dtype=str),
+            "confidence": np.zeros(0),
+            "rule": pd.Series([], dtype=str),
+            "reason": pd.Series([], dtype=str),
+            "remainder": np.zeros(0, np.int64),
+        }
+    )
+
+
+def empty_flags() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "mut": np.zeros(0, np.int64),
+            "kind": pd.Series([], dtype=str),
+            "reason": pd.Series([], dtype=str),
+            "amount": np.zeros(0, np.int64),
+            "inv": np.zeros(0, np.int64),
+        }
+    )
+
+
+def settle_conflicts(
+    matches: pd.DataFrame, capacity: np.ndarray, numbers: np.ndarray
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Demote automatic matches that together claim more than an invoice has open.
+
+    Returns the matches (demoted rows now `suggested`) and `ambiguous` flags for them.
+    """
+    auto = matches["status"].to_numpy() == AUTO
+    if not auto.any():
+        return matches, empty_flags()
+    inv = matches["inv"].to_numpy()
+    amount = matches["amount"].to_numpy()
+    claimed = np.bincount(inv[auto], weights=amount[auto], minlength=len(capacity)).astype(np.int64)
+    over = claimed > np.maximum(capacity, 0)
+    bad_rows = auto & over[inv]
+    if not bad_rows.any():
+        return matches, empty_flags()
+    bad_muts = np.unique(matches["mut"].to_numpy()[bad_rows])
+    demote = auto & np.isin(matches["mut"].to_numpy(), bad_muts)
+    out = matches.copy()
+    status = out["status"].to_numpy(dtype=object).copy()
+    status[demote] = SUGGESTED
+    confidence = out["confidence"].to_numpy(dtype=float).copy()
+    confidence[demote] = np.minimum(confidence[demote], 0.7)
+    out["status"] = status
+    out["confidence"] = confidence
+    reasons = out["reason"].to_numpy(dtype=object).copy()
+    for i in np.flatnonzero(demote).tolist():
+        reasons[i] = (
+            f"{reasons[i]} Not automatic: another payment in this batch claims the same invoice."
+        )
+    out["reason"] = reasons
+    rows = []
+    for mut, group in out[demote].groupby("mut", sort=True):
+        invs = ", ".join(str(numbers[i]) for i in group["inv"].unique())
+        rows.append(
+            (
+                int(mut),
+                "ambiguous",
+                (
+                    f"Several payments claim invoice {invs}; decide which one pays it "
+                    "(the other may be a double payment)."
+                ),
+                int(group["amount"].sum()),
+                int(group["inv"].iloc[0]),
+            )
+        )
+    return out, pd.DataFrame(rows, columns=FLAG_COLUMNS)
+
+
+def allocated(matches: pd.DataFrame, n_invoices: int) -> np.ndarray:
+    """Cents allocated automatically to each invoice."""
+    auto = matches["status"].to_numpy() == AUTO
+    return np.bincount(
+        matches["inv"].to_numpy()[auto],
+        weights=matches["amount"].to_numpy()[auto],
+        minlength=n_invoices,
+    ).astype(np.int64)
+
+
+def rank(matches: pd.DataFrame, due: np.ndarray, max_suggestions: int) -> pd.DataFrame:
+    """Per payment: automatic rows first, else the best suggestions (ties: oldest due first)."""
+    if len(matches) == 0:
+        return matches
+    frame = matches.assign(
+        _auto=(matches["status"].to_numpy() == AUTO).astype(np.int8),
+        _due=due[matches["inv"].to_numpy()],
+    )
+    has_auto = frame.groupby("mut")["_auto"].transform("max").to_numpy().astype(bool)
+    frame = frame[~has_auto | (frame["_auto"].to_numpy() == 1)]
+    frame = frame.sort_values(
+        ["mut", "_auto", "confidence", "_due", "inv"],
+        ascending=[True, False, False, True, True],
+        kind="stable",
+    )
+    frame = frame.drop_duplicates(["mut", "inv"], keep="first")
+    position = frame.groupby("mut").cumcount().to_numpy()
+    keep = (frame["_auto"].to_numpy() == 1) | (position < max_suggestions)
+    return frame[keep].drop(columns=["_auto", "_due"]).reset_index(drop=True)

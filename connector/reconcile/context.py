@@ -1,0 +1,243 @@
+"""Prepared arrays the rules read: codes instead of strings, cents, days, who owns which IBAN.
+
+Built once per run from `Books`; every rule works on these numpy arrays (or on short
+per-payment lists taken from them), never on rows of Python records.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import numpy as np
+import pandas as pd
+
+from connector.reconcile.classify import Screening, screen
+from connector.reconcile.frames import Books
+from connector.reconcile.model import ReconcileSettings
+from connector.reconcile.textscan import (
+    TagZones,
+    TextBuffer,
+    Zones,
+    build_buffer,
+    envelope_zones,
+    find_tags,
+)
+
+NO_CONTACT = -1
+SEVERAL_CONTACTS = -2
+
+
+@dataclass(eq=False)
+class Context:
+    """Everything about one run, indexed by invoice row (`inv_*`) or payment row (`mut_*`).
+
+    Payment rows are the incoming payments only (amount > 0), in input order; `mut_source`
+    maps them back to the rows of `books.mutations`.
+    """
+
+    books: Books
+    settings: ReconcileSettings
+    # invoices
+    inv_id: np.ndarray
+    inv_number: np.ndarray
+    inv_contact: np.ndarray  # contact code
+    inv_currency: np.ndarray
+    inv_due: np.ndarray
+    inv_total: np.ndarray
+    inv_open: np.ndarray  # as given
+    inv_reference: np.ndarray
+    # contacts
+    contact_ids: pd.Index
+    contact_names: np.ndarray  # by contact code ("" when unknown)
+    # payments
+    mut_source: np.ndarray
+    mut_id: np.ndarray
+    mut_amount: np.ndarray
+    mut_currency: np.ndarray
+    mut_day: np.ndarray
+    mut_name: np.ndarray
+    mut_iban: np.ndarray
+    mut_description: np.ndarray
+    mut_contact: np.ndarray  # contact code of the IBAN, NO_CONTACT or SEVERAL_CONTACTS
+    mut_own_account: np.ndarray
+    buffer: TextBuffer
+    tags: TagZones
+    envelope: Zones
+    screening: Screening
+    remaining: np.ndarray = field(init=False)  # open amount still free, updated between phases
+
+    def __post_init__(self) -> None:
+        self.remaining = self.inv_open.copy()
+
+    @property
+    def n_mutations(self) -> int:
+        return len(self.mut_id)
+
+    def invoices_of(self, contact: int) -> np.ndarray:
+        """Invoice rows of a customer with something open as given (credit notes included),
+        oldest due first."""
+        order, bounds = self._by_contact
+        if contact < 0 or contact + 1 >= len(bounds):
+            return order[:0]
+        return order[bounds[contact] : bounds[contact + 1]]
+
+    def paid_invoices_of(self, contact: int) -> np.ndarray:
+        """Recently paid invoices (open 0) of a customer, oldest due first."""
+        order, bounds = self._paid_by_contact
+        if contact < 0 or contact + 1 >= len(bounds):
+            return order[:0]
+        return order[bounds[contact] : bounds[contact + 1]]
+
+    @cached_property
+    def _by_contact(self) -> tuple[np.ndarray, np.ndarray]:
+        return self._group_by_contact(np.flatnonzero(self.inv_open != 0))
+
+    @cached_property
+    def _paid_by_contact(self) -> tuple[np.ndarray, np.ndarray]:
+        return self._group_by_contact(np.flatnonzero((self.inv_open == 0) & (self.inv_total > 0)))
+
+    def _group_by_contact(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Rows sorted by (contact, due date) and, per contact code, where its slice starts."""
+        order = rows[np.lexsort((rows, self.inv_due[rows], self.inv_contact[rows]))]
+        bounds = np.searchsorted(self.inv_contact[order], np.arange(len(self.contact_ids) + 1))
+        return order, bounds
+
+    def contacts_of_iban(self, iban: str) -> list[int]:
+        """All customers known to pay from this account (several when contacts share it)."""
+        pairs = self.books.contact_ibans
+        ids = pairs.loc[pairs["iban"].to_numpy() == iban, "contact_id"].tolist()
+        codes = self.contact_ids.get_indexer(ids)
+        return sorted({int(c) for c in codes if c >= 0})
+
+    def description(self, row: int) -> str:
+        return str(self.mut_description[row])
+
+    def set_remaining(self, remaining: np.ndarray) -> None:
+        """Open amounts still free after earlier allocations; amount lookups follow them."""
+        self.remaining = remaining
+        for name in ("_amount_order", "_amount_sorted", "_by_amount"):
+            self.__dict__.pop(name, None)
+
+    def open_with_amount(self, amount: int, currency: int) -> np.ndarray:
+        """Invoice rows whose still-free open amount equals `amount` (same currency)."""
+        rows = self._by_amount.get(amount)
+        if rows is None:
+            return _NO_ROWS
+        return rows[self.inv_currency[rows] == currency]
+
+    @cached_property
+    def _by_amount(self) -> dict[int, np.ndarray]:
+        """Free open amount → invoice rows (amounts of at most ten thousand rows each)."""
+        order = self._amount_order
+        amounts = self._amount_sorted
+        cut = np.flatnonzero(np.diff(amounts)) + 1
+        starts = np.concatenate(([0], cut)).tolist()
+        ends = np.concatenate((cut, [len(order)])).tolist()
+        values = amounts[np.asarray(starts, dtype=np.int64)].tolist() if len(order) else []
+        return {v: order[a:b] for v, a, b in zip(values, starts, ends, strict=True) if v > 0}
+
+    @cached_property
+    def _amount_order(self) -> np.ndarray:
+        return np.argsort(self.remaining, kind="stable")
+
+    @cached_property
+    def _amount_sorted(self) -> np.ndarray:
+        return self.remaining[self._amount_order]
+
+
+_NO_ROWS = np.zeros(0, dtype=np.int64)
+
+
+def _texts(column: pd.Series) -> np.ndarray:
+    """The column as an object array of str (CSV and record frames hold str already)."""
+    values = column.to_numpy(dtype=object)
+    if len(values) and not all(type(v) is str for v in values[:: max(1, len(values) // 64)]):
+        values = np.array([str(v) for v in values], dtype=object)
+    return values
+
+
+def build_context(books: Books, settings: ReconcileSettings) -> Context:
+    inv = books.invoices
+    mut = books.mutations
+    contact_ids = pd.Index(
+        pd.unique(np.concatenate((_texts(books.contacts["contact_id"]), _texts(inv["contact_id"]))))
+    )
+    names = np.full(len(contact_ids), "", dtype=object)
+    named = books.contacts.drop_duplicates("contact_id")
+    names[contact_ids.get_indexer(_texts(named["contact_id"]))] = _texts(named["name"])
+
+    currencies = pd.Index(
+        pd.unique(np.concatenate((_texts(inv["currency"]), _texts(mut["currency"]))))
+    )
+    incoming = np.flatnonzero(mut["amount_cents"].to_numpy(dtype=np.int64) > 0)
+    descriptions = _texts(mut["description"])[incoming]
+    buffer = build_buffer(descriptions.tolist())
+    tags = find_tags(buffer)
+    envelope = envelope_zones(tags)
+
+    names_in = _texts(mut["counterparty_name"])[incoming]
+    ibans_in = _texts(mut["counterparty_iban"])[incoming]
+    names_in, ibans_in = names_in.copy(), ibans_in.copy()
+    if len(tags.row):  # exports without parsed counterparty fields: take them from the tags
+        no_name = names_in == ""
+        if no_name.any():
+            for row, value in tags.values(buffer, "NAME", rows=no_name).items():
+                names_in[row] = value.title()
+        no_iban = ibans_in == ""
+        if no_iban.any():
+            for row, value in tags.values(buffer, "IBAN", rows=no_iban).items():
+                ibans_in[row] = value.replace(" ", "").upper()
+
+    iban_owner = _iban_owners(books, contact_ids)
+    mut_contact = np.array(iban_owner.reindex(ibans_in).fillna(NO_CONTACT).to_numpy(dtype=np.int64))
+    mut_contact[ibans_in == ""] = NO_CONTACT
+    own = {"".join(i.split()).upper() for i in settings.own_ibans}
+    own_account = (
+        np.array([iban in own for iban in ibans_in], dtype=bool)
+        if own
+        else np.zeros(len(ibans_in), bool)
+    )
+    mut_currency = currencies.get_indexer(_texts(mut["currency"])[incoming]).astype(np.int64)
+
+    return Context(
+        books=books,
+        settings=settings,
+        inv_id=_texts(inv["invoice_id"]),
+        inv_number=_texts(inv["number"]),
+        inv_contact=contact_ids.get_indexer(_texts(inv["contact_id"])).astype(np.int64),
+        inv_currency=currencies.get_indexer(_texts(inv["currency"])).astype(np.int64),
+        inv_due=inv["due_day"].to_numpy(dtype=np.int64),
+        inv_total=inv["total_cents"].to_numpy(dtype=np.int64),
+        inv_open=inv["open_cents"].to_numpy(dtype=np.int64),
+        inv_reference=_texts(inv["payment_reference"]),
+        contact_ids=contact_ids,
+        contact_names=names,
+        mut_source=incoming,
+        mut_id=_texts(mut["mutation_id"])[incoming],
+        mut_amount=mut["amount_cents"].to_numpy(dtype=np.int64)[incoming],
+        mut_currency=mut_currency,
+        mut_day=mut["day"].to_numpy(dtype=np.int64)[incoming],
+        mut_name=names_in,
+        mut_iban=ibans_in,
+        mut_description=descriptions,
+        mut_contact=mut_contact,
+        mut_own_account=own_account,
+        buffer=buffer,
+        tags=tags,
+        envelope=envelope,
+        screening=screen(names_in.tolist(), descriptions.tolist(), settings.psp_names),
+    )
+
+
+def _iban_owners(books: Books, contact_ids: pd.Index) -> pd.Series:
+    """IBAN → contact code; an IBAN shared by several customers maps to SEVERAL_CONTACTS."""
+    pairs = books.contact_ibans
+    if len(pairs) == 0:
+        return pd.Series(dtype=np.int64)
+    codes = contact_ids.get_indexer(_texts(pairs["contact_id"]))
+    frame = pd.DataFrame({"iban": _texts(pairs["iban"]), "contact": codes}).drop_duplicates()
+    frame = frame[frame["iban"] != ""]
+    count = frame.groupby("iban", sort=False)["contact"].transform("size")
+    frame = frame.assign(contact=np.where(count > 1, SEVERAL_CONTACTS, frame["contact"]))
+    return frame.drop_duplicates("iban").set_index("iban")["contact"]

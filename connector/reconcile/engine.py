@@ -1,0 +1,213 @@
+"""Orchestration: evidence → decisions in two phases → global conflicts → ranked output.
+
+Phase 1 settles payments whose description firmly names an open invoice (their evidence
+is the strongest). Phase 2 handles every other payment against what phase 1 left open,
+so a monthly fee paid by reference in phase 1 no longer competes with an unreferenced
+transfer of the same amount in phase 2. Conflicts are settled after each phase over the
+whole batch (see `allocate`), never by the order of the payments.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from connector.money import from_cents
+from connector.reconcile.allocate import Collector, allocated, empty_flags, rank, settle_conflicts
+from connector.reconcile.context import build_context
+from connector.reconcile.decide import PaymentDecider
+from connector.reconcile.evidence import Hits, build_invoice_keys, key_hits, rf_hits
+from connector.reconcile.fastpath import (
+    known_account_single_invoice,
+    psp_counterparties,
+    quoted_invoice_paid_exactly,
+    strong_rows,
+)
+from connector.reconcile.frames import Books, books_from_records
+from connector.reconcile.model import (
+    DEFAULT_SETTINGS,
+    Flag,
+    Match,
+    ReconcileResult,
+    ReconcileSettings,
+)
+from connector.reconcile.textscan import find_groups
+from connector.reconcile.typos import typo_hits
+from connector.records import BankMutation, Contact, Invoice
+
+FLAG_CONFIDENCE = {
+    "psp_payout": 0.9,
+    "overpayment": 0.9,
+    "not_a_customer_payment": 0.8,
+    "ambiguous": 1.0,
+}
+
+
+def reconcile_books(
+    books: Books, settings: ReconcileSettings = DEFAULT_SETTINGS
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Frame-level entry point: (matches, flags) frames with ids, cents and reasons.
+
+    matches: mutation_id, invoice_id, amount_cents, status, confidence, reason, rule,
+    remainder_cents — automatic rows first per payment, then suggestions best first.
+    flags: mutation_id, kind, reason, amount_cents, invoice_id ("" when none).
+    Outgoing payments (amount ≤ 0) are ignored.
+    """
+    ctx = build_context(books, settings)
+    keys = build_invoice_keys(ctx)
+    groups = find_groups(ctx.buffer, ctx.envelope)
+    number_hits, windows, exact_window = key_hits(ctx, keys, groups)
+    reference_hits, rf_unmatched = rf_hits(ctx, keys)
+    hits = Hits.concat([number_hits, reference_hits]).strongest_per_pair()
+    firm = strong_rows(ctx, hits)
+    typo = typo_hits(
+        ctx, keys, groups, windows, exact_window, ~strong_rows(ctx, hits, exact=True), rf_unmatched
+    )
+    hits = Hits.concat([hits, typo]).strongest_per_pair()
+    psp = psp_counterparties(ctx)
+
+    out = Collector()
+    decider = PaymentDecider(ctx, hits, out)
+
+    # Phase 1: the description firmly names an open invoice.
+    fast, handled = quoted_invoice_paid_exactly(ctx, hits, psp)
+    out.add_many(fast)
+    for row in np.flatnonzero(firm & ~handled).tolist():
+        decider.decide(row)
+    matches1, flags1 = out.take()
+    matches1, conflicts1 = settle_conflicts(matches1, ctx.inv_open, ctx.inv_number)
+    ctx.set_remaining(ctx.inv_open - allocated(matches1, len(ctx.inv_open)))
+
+    # Phase 2: everything else, against what is still open.
+    has_hit = np.zeros(ctx.n_mutations, dtype=bool)
+    has_hit[hits.mut] = True
+    fast, handled = known_account_single_invoice(ctx, ~firm & ~has_hit, psp)
+    out.add_many(fast)
+    for row in np.flatnonzero(~firm & ~handled).tolist():
+        decider.decide(row)
+    matches2, flags2 = out.take()
+    matches2, conflicts2 = settle_conflicts(matches2, ctx.remaining, ctx.inv_number)
+
+    matches = rank(
+        pd.concat([matches1, matches2], ignore_index=True), ctx.inv_due, settings.max_suggestions
+    )
+    flags = pd.concat(
+        [f for f in (flags1, conflicts1, flags2, conflicts2) if len(f)] or [empty_flags()],
+        ignore_index=True,
+    )
+    return _with_ids(ctx, matches, flags)
+
+
+def _with_ids(ctx, matches: pd.DataFrame, flags: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    mut = matches["mut"].to_numpy(dtype=np.int64)
+    inv = matches["inv"].to_numpy(dtype=np.int64)
+    match_frame = pd.DataFrame(
+        {
+            "mutation_id": ctx.mut_id[mut] if len(mut) else np.zeros(0, dtype=object),
+            "invoice_id": ctx.inv_id[inv] if len(inv) else np.zeros(0, dtype=object),
+            "amount_cents": matches["amount"].to_numpy(dtype=np.int64),
+            "status": matches["status"].to_numpy(dtype=object),
+            "confidence": matches["confidence"].to_numpy(dtype=float),
+            "reason": matches["reason"].to_numpy(dtype=object),
+            "rule": matches["rule"].to_numpy(dtype=object),
+            "remainder_cents": matches["remainder"].to_numpy(dtype=np.int64),
+            "_order": ctx.mut_source[mut] if len(mut) else np.zeros(0, dtype=np.int64),
+        }
+    )
+    fmut = flags["mut"].to_numpy(dtype=np.int64)
+    finv = flags["inv"].to_numpy(dtype=np.int64)
+    flag_frame = pd.DataFrame(
+        {
+            "mutation_id": ctx.mut_id[fmut] if len(fmut) else np.zeros(0, dtype=object),
+            "kind": flags["kind"].to_numpy(dtype=object),
+            "reason": flags["reason"].to_numpy(dtype=object),
+            "amount_cents": flags["amount"].to_numpy(dtype=np.int64),
+            "invoice_id": np.where(
+                finv >= 0, ctx.inv_id[np.maximum(finv, 0)] if len(finv) else "", ""
+            )
+            if len(finv)
+            else np.zeros(0, dtype=object),
+            "_order": ctx.mut_source[fmut] if len(fmut) else np.zeros(0, dtype=np.int64),
+        }
+    )
+    match_frame = (
+        match_frame.sort_values("_order", kind="stable")
+        .drop(columns="_order")
+        .reset_index(drop=True)
+    )
+    flag_frame = flag_frame.drop_duplicates(["mutation_id", "kind", "invoice_id"])
+    flag_frame = (
+        flag_frame.sort_values("_order", kind="stable")
+        .drop(columns="_order")
+        .reset_index(drop=True)
+    )
+    return match_frame, flag_frame
+
+
+def output_rows(
+    matches: pd.DataFrame, flags: pd.DataFrame, mutation_order: pd.Series
+) -> pd.DataFrame:
+    """Matches and flags as one table in the CSV's shape (flags: status 'flag', kind in the reason).
+
+    Rows follow the input order of the payments: automatic, then suggestions, then flags.
+    """
+    position = pd.Series(np.arange(len(mutation_order)), index=mutation_order.to_numpy())
+    flag_rows = pd.DataFrame(
+        {
+            "mutation_id": flags["mutation_id"].to_numpy(dtype=object),
+            "invoice_id": flags["invoice_id"].to_numpy(dtype=object),
+            "amount_cents": flags["amount_cents"].to_numpy(dtype=np.int64),
+            "status": "flag",
+            "confidence": flags["kind"].map(FLAG_CONFIDENCE).fillna(0.8).to_numpy(dtype=float),
+            "reason": (flags["kind"].astype(str) + ": " + flags["reason"].astype(str)).to_numpy(
+                dtype=object
+            ),
+        }
+    )
+    both = pd.concat([matches[list(flag_rows.columns)], flag_rows], ignore_index=True)
+    both["_pos"] = position.reindex(both["mutation_id"].to_numpy()).to_numpy()
+    both["_flag"] = (both["status"].to_numpy() == "flag").astype(np.int8)
+    both = both.sort_values(["_pos", "_flag"], kind="stable")
+    return both.drop(columns=["_pos", "_flag"]).reset_index(drop=True)
+
+
+def reconcile(
+    invoices: Sequence[Invoice],
+    contacts: Sequence[Contact],
+    mutations: Sequence[BankMutation],
+    *,
+    settings: ReconcileSettings = DEFAULT_SETTINGS,
+) -> ReconcileResult:
+    """Which incoming payment pays which invoice, for domain records.
+
+    Give the administration's open invoices plus recently paid ones (so a second payment
+    of a paid invoice is recognised as an overpayment) and the unbooked bank mutations.
+    """
+    books = books_from_records(invoices, contacts, mutations)
+    matches, flags = reconcile_books(books, settings)
+    match_records = tuple(
+        Match(
+            mutation_id=str(r.mutation_id),
+            invoice_id=str(r.invoice_id),
+            amount=from_cents(int(r.amount_cents)),
+            status=str(r.status),
+            confidence=float(r.confidence),
+            reason=str(r.reason),
+            rule=str(r.rule),
+            remainder=from_cents(int(r.remainder_cents)),
+        )
+        for r in matches.itertuples(index=False)
+    )
+    flag_records = tuple(
+        Flag(
+            mutation_id=str(r.mutation_id),
+            kind=str(r.kind),
+            reason=str(r.reason),
+            amount=from_cents(int(r.amount_cents)),
+            invoice_id=str(r.invoice_id),
+        )
+        for r in flags.itertuples(index=False)
+    )
+    return ReconcileResult(matches=match_records, flags=flag_records)

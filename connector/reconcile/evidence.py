@@ -1,0 +1,549 @@
+"""Rule: which invoices a payment's description points at, and how firmly ("hits").
+
+Strength, strongest first:
+    REF    a payment reference of ours (betalingskenmerk, RF, the host's own reference),
+           written exactly; a reference carries a check digit, so it is certain.
+    NUM    the full invoice number (any spelling: prefix, spaces, dashes, dots, leading
+           zeros), found once, not inside a longer number, not labelled as something else.
+    SHORT  the full number but typed with fewer than four digits ("factuur 5", "F41" for
+           F00041), or fitting several invoices, or a piece of a longer number: a
+           suggestion at most.
+    TAIL   only the last part of the number ("41" for 2026-0041): a suggestion at most.
+    TYPO   one digit wrong or two digits swapped (see `typos`): a suggestion at most.
+Numbers labelled as something else ("klantnr 10452", "order 2026-12", a street number)
+are dropped; dates, amounts and postcodes never become keys (see `textscan`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from connector.legal.references import normalise_reference
+from connector.reconcile.context import Context
+from connector.reconcile.keys import (
+    FULL,
+    REFERENCE,
+    TAIL,
+    KeyIndex,
+    Keys,
+    index_keys,
+    invoice_number_keys,
+    join,
+    reference_keys,
+    window_keys,
+)
+from connector.reconcile.textscan import Groups, build_buffer, find_groups, find_rf_candidates
+
+TYPO, TAIL_HIT, SHORT, NUM, REF = 0, 1, 2, 3, 4
+STRONG_KINDS = (NUM, REF)
+
+
+@dataclass(frozen=True, slots=True)
+class Hits:
+    """Parallel arrays, one row per (payment, invoice) pair, strongest evidence kept."""
+
+    mut: np.ndarray
+    inv: np.ndarray
+    kind: np.ndarray
+    labelled: np.ndarray  # the number follows a word like "factuur", "inv", "kenmerk"
+    start: np.ndarray  # byte span of the quoted text in the buffer (-1 when unknown)
+    end: np.ndarray
+    note: np.ndarray  # object: extra words for the reason (typo details), "" otherwise
+
+    def __len__(self) -> int:
+        return len(self.mut)
+
+    @staticmethod
+    def empty() -> Hits:
+        z = np.zeros(0, dtype=np.int64)
+        return Hits(z, z, z, np.zeros(0, dtype=bool), z, z, np.zeros(0, dtype=object))
+
+    @staticmethod
+    def concat(parts: list[Hits]) -> Hits:
+        parts = [p for p in parts if len(p)]
+        if not parts:
+            return Hits.empty()
+        return Hits(*(np.concatenate([getattr(p, f) for p in parts]) for f in Hits.__slots__))
+
+    def select(self, mask: np.ndarray) -> Hits:
+        return Hits(*(getattr(self, f)[mask] for f in Hits.__slots__))
+
+    def strongest_per_pair(self) -> Hits:
+        """One row per (payment, invoice): the strongest kind; labelled if any hit was."""
+        if len(self) == 0:
+            return self
+        frame = pd.DataFrame(
+            {
+                "mut": self.mut,
+                "inv": self.inv,
+                "kind": self.kind,
+                "span": self.end - self.start,
+                "i": np.arange(len(self)),
+            }
+        )
+        labelled = (
+            pd.Series(self.labelled)
+            .groupby([frame["mut"], frame["inv"]])
+            .transform("max")
+            .to_numpy()
+        )
+        # strongest kind first; for equal kinds the longest quoted text (the whole reference)
+        frame = frame.sort_values(
+            ["mut", "inv", "kind", "span"], ascending=[True, True, False, False], kind="stable"
+        )
+        keep = np.sort(frame.drop_duplicates(["mut", "inv"])["i"].to_numpy())
+        out = self.select(keep)
+        return Hits(out.mut, out.inv, out.kind, labelled[keep], out.start, out.end, out.note)
+
+
+@dataclass(frozen=True, slots=True)
+class InvoiceKeys:
+    keys: Keys
+    index: KeyIndex  # all keys
+    significant: np.ndarray  # significant digits of each invoice number
+    text_refs: dict[str, list[int]]  # normalised alphanumeric reference (RF, host) → invoice rows
+    ref_lengths: set[int]
+    number_sizes: set[int]
+    typo_lengths: set[int]
+    _whole: list = field(default_factory=list)
+
+    @property
+    def whole(self) -> KeyIndex:
+        """Whole numbers and references (no tails): where a typo may land. Built on first use."""
+        if not self._whole:
+            no_tail = self.keys.kind != TAIL
+            self._whole.append(
+                index_keys(Keys(*(getattr(self.keys, f)[no_tail] for f in Keys.__slots__)))
+            )
+        return self._whole[0]
+
+
+# Separators people and hosts put in references; removed before comparing (see
+# connector.legal.references.normalise_reference, which does the same with a regex).
+_SEPARATORS = str.maketrans("", "", " \t.-/_,:\u00a0\u202f")
+
+
+def build_invoice_keys(ctx: Context) -> InvoiceKeys:
+    n = len(ctx.inv_id)
+    groups = find_groups(build_buffer(ctx.inv_number.tolist()))
+    number_keys, significant = invoice_number_keys(groups, n)
+    refs = [r.translate(_SEPARATORS).upper() if r else "" for r in ctx.inv_reference.tolist()]
+    digit_rows, digit_refs, text_refs = [], [], {}
+    for row, ref in enumerate(refs):
+        if len(ref) < 5:
+            continue
+        if ref.isdigit() and ref.isascii() and len(ref) <= 18:
+            digit_rows.append(row)
+            digit_refs.append(ref)
+        else:
+            text_refs.setdefault(ref, []).append(row)
+    ref_keys = reference_keys(np.asarray(digit_rows, dtype=np.int64), digit_refs)
+    keys = Keys(
+        *(np.concatenate((getattr(number_keys, f), getattr(ref_keys, f))) for f in Keys.__slots__)
+    )
+    counts = np.bincount(groups.row, minlength=n) if len(groups) else np.zeros(n, dtype=np.int64)
+    number_sizes = {1} | {int(s) for s in np.unique(counts) if 1 <= s <= 3}
+    ref_lengths = {int(s) - 100 for s in np.unique(ref_keys.size)} if len(ref_keys) else set()
+    typo_lengths = {int(x) for x in np.unique(significant) if x >= 5} | ref_lengths
+    return InvoiceKeys(
+        keys, index_keys(keys), significant, text_refs, ref_lengths, number_sizes, typo_lengths
+    )
+
+
+def key_hits(ctx: Context, ik: InvoiceKeys, groups: Groups) -> tuple[Hits, Keys, np.ndarray]:
+    """Hits from invoice numbers and digit references found in the descriptions.
+
+    Also returns the description windows and which of them hit something exactly, for the
+    typo search.
+    """
+    windows = window_keys(groups, ik.ref_lengths, ik.number_sizes)
+    li, ri = join(windows, ik.index, ctx.settings.amount_fanout_limit)
+    exact_window = np.zeros(len(windows), dtype=bool)
+    exact_window[li] = True
+    if len(li) == 0:
+        return Hits.empty(), windows, exact_window
+    mut = windows.owner[li]
+    inv = ik.keys.owner[ri]
+    first = windows.first_group[li]
+    size = windows.kind[li]
+    key_kind = ik.keys.kind[ri]
+    keep = ctx.inv_currency[inv] == ctx.mut_currency[mut]
+    # A tail ("41") is everywhere (house numbers, quantities): keep it only when the amount or
+    # the payer fits its invoice, or when it continues a longer number ("2026-0061/0062").
+    chunk = groups.chunk[first]
+    chunk_first = np.searchsorted(groups.chunk, chunk)
+    tail = key_kind == TAIL
+    fits_payment = (ctx.inv_open[inv] == ctx.mut_amount[mut]) | (
+        ctx.inv_contact[inv] == ctx.mut_contact[mut]
+    )
+    keep &= ~tail | fits_payment | (first > chunk_first)
+    mut, inv, first, size, key_kind, fits_payment = (
+        a[keep] for a in (mut, inv, first, size, key_kind, fits_payment)
+    )
+
+    chunk = groups.chunk[first]
+    chunk_size = np.bincount(groups.chunk)[chunk]
+    keep = _outermost(chunk, first, size)
+    mut, inv, first, size, key_kind, chunk, chunk_size, fits_payment = (
+        a[keep] for a in (mut, inv, first, size, key_kind, chunk, chunk_size, fits_payment)
+    )
+    # The same text fully matching one invoice is not also the tail of another.
+    span = np.int64(1 << 20)
+    window_code = (mut * span + first) * 16 + size
+    full_windows = window_code[key_kind != TAIL]
+    keep = (key_kind != TAIL) | ~np.isin(window_code, full_windows)
+    mut, inv, first, size, key_kind, chunk, chunk_size, fits_payment = (
+        a[keep] for a in (mut, inv, first, size, key_kind, chunk, chunk_size, fits_payment)
+    )
+    start = groups.start[first]
+    end = groups.end[first + size - 1]
+    labels = np.zeros(len(mut), dtype=np.int64)
+    # references need no label; tails kept only as possible continuations are judged later
+    worded = (key_kind == FULL) | ((key_kind == TAIL) & fits_payment)
+    unique_starts, back = np.unique(start[worded], return_inverse=True)
+    labels[worded] = label_before(ctx, unique_starts)[back]
+    labelled = labels > 0
+    numbered = key_kind == FULL
+
+    fits = _distinct_per_window(mut, first, size, inv)
+    piece = size < chunk_size
+    covered = _covered(chunk, first, size, chunk_size)
+    digits_before = np.concatenate(([0], np.cumsum(groups.length)))
+    written = digits_before[first + size] - digits_before[first]  # digits as typed, zeros included
+    whole_number = (written >= 4) & (fits == 1)
+    standalone = ~piece | labelled | (size >= 2) | covered
+    kind = np.full(len(mut), TAIL_HIT, dtype=np.int64)
+    kind[numbered] = np.where((whole_number & standalone)[numbered], NUM, SHORT)
+    kind[key_kind == REFERENCE] = REF
+    _continuations(ctx, kind, inv, chunk, first, size)
+    # tails kept only as possible continuations, that did not continue anything, go
+    keep = ((labels >= 0) | (kind == REF)) & ((kind != TAIL_HIT) | fits_payment)
+    hits = Hits(
+        mut[keep],
+        inv[keep],
+        kind[keep],
+        labelled[keep],
+        start[keep],
+        end[keep],
+        np.full(int(keep.sum()), "", dtype=object),
+    )
+    return hits, windows, exact_window
+
+
+def _continuations(ctx: Context, kind, inv, chunk, first, size) -> None:
+    """ "2026-0061/0062": a last part right after a full number continues the same series.
+
+    A tail hit whose window directly follows a full-number hit in the same chunk is
+    promoted to a full number when both invoice numbers differ only in their last digits.
+    """
+    full = np.flatnonzero(kind == NUM)
+    if len(full) == 0:
+        return
+    span = np.int64(1 << 20)
+    full_end = chunk[full] * span + first[full] + size[full]
+    tails = np.flatnonzero((kind == TAIL_HIT) & np.isin(chunk * span + first, full_end))
+    if len(tails) == 0:
+        return
+    ends = {int(e): int(inv[i]) for e, i in zip(full_end.tolist(), full.tolist(), strict=True)}
+    for i in tails.tolist():
+        head = ends.get(int(chunk[i] * span + first[i]))
+        if head is None or head == inv[i]:
+            continue
+        a, b = str(ctx.inv_number[head]), str(ctx.inv_number[inv[i]])
+        if a.rstrip("0123456789") == b.rstrip("0123456789") and len(a) == len(b):
+            kind[i] = NUM
+            ends[int(chunk[i] * span + first[i] + size[i])] = int(inv[i])
+
+
+def _covered(
+    chunk: np.ndarray, first: np.ndarray, size: np.ndarray, chunk_size: np.ndarray
+) -> np.ndarray:
+    """True where the hit windows of a chunk tile all of it ("10452 10453": a list of numbers)."""
+    frame = pd.DataFrame({"chunk": chunk, "first": first, "size": size}).drop_duplicates()
+    per_chunk = frame.groupby("chunk")["size"].sum()
+    tiled = per_chunk.reindex(chunk).to_numpy() == chunk_size
+    return tiled
+
+
+def _distinct_per_window(mut, first, size, inv) -> np.ndarray:
+    """For each hit: how many different invoices the same text window of the payment hits."""
+    if len(mut) == 0:
+        return np.zeros(0, dtype=np.int64)
+    window = (mut << 32) + (first << 4) + size
+    order = np.lexsort((inv, window))
+    w, i = window[order], inv[order]
+    new_window = np.ones(len(w), dtype=bool)
+    new_window[1:] = w[1:] != w[:-1]
+    new_pair = new_window.copy()
+    new_pair[1:] |= i[1:] != i[:-1]
+    group = np.cumsum(new_window) - 1
+    counts = np.bincount(group, weights=new_pair).astype(np.int64)
+    out = np.empty(len(mut), dtype=np.int64)
+    out[order] = counts[group]
+    return out
+
+
+def _outermost(chunk: np.ndarray, first: np.ndarray, size: np.ndarray) -> np.ndarray:
+    """Drop hits whose window lies strictly inside another hit's window in the same chunk
+    ("8901" inside the reference "5000 0567 8901 2345")."""
+    if len(chunk) == 0:
+        return np.ones(0, dtype=bool)
+    end = first + size
+    # distinct windows sorted by chunk, start, and longest first
+    order = np.lexsort((-end, first, chunk))
+    c, lo, hi = chunk[order], first[order], end[order]
+    distinct = np.ones(len(c), dtype=bool)
+    distinct[1:] = (c[1:] != c[:-1]) | (lo[1:] != lo[:-1]) | (hi[1:] != hi[:-1])
+    window_id = np.cumsum(distinct) - 1
+    c, lo, hi = c[distinct], lo[distinct], hi[distinct]
+    # a window is inside an earlier one (earlier start, or same start and longer) reaching as far
+    reach = np.maximum.accumulate(c * (1 << 40) + hi)
+    before = np.full(len(c), -1, dtype=np.int64)
+    before[1:] = reach[:-1]
+    inside = before >= c * (1 << 40) + hi
+    keep = np.empty(len(chunk), dtype=bool)
+    keep[order] = ~inside[window_id]
+    return keep
+
+
+_INVOICE_WORDS = frozenset(
+    (
+        "FACTUUR",
+        "FACTUREN",
+        "FACTUURNR",
+        "FACTUURNUMMER",
+        "FACTUURNUMMERS",
+        "FACT",
+        "FACTNR",
+        "FAC",
+        "FCT",
+        "FA",
+        "F",
+        "FNR",
+        "FAKTUUR",
+        "INV",
+        "INVOICE",
+        "INVOICES",
+        "INVNR",
+        "NOTA",
+        "NOTANR",
+        "REF",
+        "REFERENTIE",
+        "KENMERK",
+        "BETALINGSKENMERK",
+        "BETKENM",
+        "KENM",
+        "BETREFT",
+        "BETR",
+        "TERMIJN",
+        "RE",
+        "VF",
+        "DEELBETALING",
+    )
+)
+_NOT_INVOICE_WORDS = frozenset(
+    (
+        "KLANT",
+        "KLANTNR",
+        "KLANTNUMMER",
+        "KLANTCODE",
+        "KLANTREF",
+        "DEBITEUR",
+        "DEBITEURNR",
+        "DEBITEURNUMMER",
+        "DEB",
+        "DEBNR",
+        "RELATIE",
+        "RELATIENR",
+        "RELATIENUMMER",
+        "LID",
+        "LIDNR",
+        "LIDNUMMER",
+        "LIDMAATSCHAP",
+        "KVK",
+        "KVKNR",
+        "BTW",
+        "BTWNR",
+        "POSTCODE",
+        "POLIS",
+        "POLISNR",
+        "POLISNUMMER",
+        "CONTRACT",
+        "CONTRACTNR",
+        "CONTRACTNUMMER",
+        "ORDER",
+        "ORDERNR",
+        "ORDERNUMMER",
+        "BESTELLING",
+        "BESTELNR",
+        "BESTELNUMMER",
+        "MACHTIGING",
+        "MANDAAT",
+        "TEL",
+        "TELEFOON",
+        "KENTEKEN",
+        "PAS",
+        "TRANSACTIE",
+        "TRANSACTIENR",
+        "TRNSNR",
+        "CUSTOMER",
+        "ACCOUNT",
+        "CLIENT",
+        "DOSSIER",
+        "DOSSIERNR",
+        "ZAAK",
+        "ZAAKNR",
+        "ABONNEMENT",
+        "ABONNEMENTSNR",
+        "HUISNR",
+        "HUISNUMMER",
+        "ID",
+        "BUS",
+        "POSTBUS",
+        "BSN",
+        "PERSONEELSNR",
+        "PERIODE",
+        "JAAR",
+        "KWARTAAL",
+        "MAAND",
+        "WEEK",
+        "ORD",
+        "ITEM",
+        "ARTIKEL",
+        "ARTIKELNR",
+        "PROJECT",
+        "PROJECTNR",
+        "OFFERTE",
+        "OFFERTENR",
+        "AANSLAG",
+        "AANSLAGNR",
+        "AANSLAGNUMMER",
+        "VOLGNR",
+        "BOEKING",
+    )
+)
+_NOT_INVOICE_PREFIXES = ("KLANT", "DEBITEUR", "RELATIE", "ORDER", "LIDMAAT", "POLIS", "CONTRACT")
+_INVOICE_PREFIXES = ("FACTU", "FAKTU", "INVOICE", "BETALINGSKENM")
+_NOT_INVOICE_SUFFIXES = (
+    "STRAAT",
+    "WEG",
+    "LAAN",
+    "PLEIN",
+    "KADE",
+    "GRACHT",
+    "SINGEL",
+    "STEEG",
+    "HOF",
+    "PARK",
+)
+_NUMBER_WORDS = frozenset(("NR", "NO", "NUM", "NUMMER", "NUMBER", "NUMBERS", "NRS", "NUMMERS"))
+# Read backwards from the number: skip punctuation, take up to three words (reversed text).
+_WORDS_BACKWARDS = re.compile(rb"[^A-Z0-9]*([A-Z]+)(?:[^A-Z0-9]*([A-Z]+))?(?:[^A-Z0-9]*([A-Z]+))?")
+
+
+def _word_label(word: str) -> int:
+    if (
+        word in _NOT_INVOICE_WORDS
+        or word.startswith(_NOT_INVOICE_PREFIXES)
+        or word.endswith(_NOT_INVOICE_SUFFIXES)
+    ):
+        return -1
+    if word in _INVOICE_WORDS or word.startswith(_INVOICE_PREFIXES):
+        return 1
+    return 0
+
+
+def label_before(ctx: Context, starts: np.ndarray) -> np.ndarray:
+    """+1 when the number follows an invoice word, -1 when it follows another label, else 0.
+
+    Reads the words between the previous number and this one, at most the last two
+    (number words like "nr" skipped): "klant nr 12", "fact.nr. 12", "klantnummer F00224"
+    (where "F" is glued to the number). A label for something else wins over an invoice word.
+    """
+    buf = ctx.buffer
+    lows = buf.starts[buf.row_of(starts)]
+    raw = buf.raw
+    out = np.zeros(len(starts), dtype=np.int64)
+    cache: dict[bytes, int] = {}
+    for i, (s, lo) in enumerate(zip(starts.tolist(), lows.tolist(), strict=True)):
+        window = raw[max(lo, s - 40) : s]
+        label = cache.get(window)
+        if label is None:
+            m = _WORDS_BACKWARDS.match(window[::-1])
+            label = 0
+            if m:
+                words = [w[::-1].decode("latin-1") for w in m.groups() if w]
+                words = [w for w in words if w not in _NUMBER_WORDS][:2]
+                labels = [_word_label(w) for w in words]
+                label = -1 if -1 in labels else (1 if 1 in labels else 0)
+            cache[window] = label
+        out[i] = label
+    return out
+
+
+def rf_hits(ctx: Context, ik: InvoiceKeys) -> tuple[Hits, list[tuple[int, str, int]]]:
+    """Hits from RF creditor references and the host's alphanumeric references.
+
+    Returns the unmatched RF texts too (row, compact text, position) for the typo search.
+    """
+    if not ik.text_refs:
+        return Hits.empty(), []
+    muts, invs, starts, ends = [], [], [], []
+    unmatched: list[tuple[int, str, int]] = []
+    for row, compact, pos in find_rf_candidates(ctx.buffer, ctx.envelope):
+        found = False
+        for length in range(min(len(compact), 25), 4, -1):
+            rows = ik.text_refs.get(compact[:length])
+            if rows:
+                for inv in rows:
+                    muts.append(row)
+                    invs.append(inv)
+                    starts.append(pos)
+                    ends.append(pos + length)
+                found = True
+                break
+        if not found:
+            unmatched.append((row, compact, pos))
+    other = [ref for ref in ik.text_refs if not ref.startswith("RF")]
+    if other:
+        _host_text_hits(ctx, ik, muts, invs, starts, ends)
+    if not muts:
+        return Hits.empty(), unmatched
+    mut = np.asarray(muts, dtype=np.int64)
+    inv = np.asarray(invs, dtype=np.int64)
+    keep = ctx.inv_currency[inv] == ctx.mut_currency[mut]
+    n = int(keep.sum())
+    hits = Hits(
+        mut[keep],
+        inv[keep],
+        np.full(n, REF),
+        np.ones(n, dtype=bool),
+        np.asarray(starts)[keep],
+        np.asarray(ends)[keep],
+        np.full(n, "", dtype=object),
+    )
+    return hits, unmatched
+
+
+_TOKEN = re.compile(r"[A-Z0-9][A-Z0-9.\-/_]{3,40}[A-Z0-9]")
+
+
+def _host_text_hits(ctx: Context, ik: InvoiceKeys, muts, invs, starts, ends) -> None:
+    """Alphanumeric host references ("MB-2026-X7K2") written as one token in the description."""
+    raw = ctx.buffer.raw.decode("latin-1")
+    for m in _TOKEN.finditer(raw):
+        ref = normalise_reference(m.group())
+        rows = ik.text_refs.get(ref)
+        if rows and not ref.startswith("RF"):
+            row = int(ctx.buffer.row_of(np.array([m.start()]))[0])
+            if ctx.envelope.contains(np.array([m.start()]))[0]:
+                continue
+            for inv in rows:
+                muts.append(row)
+                invs.append(inv)
+                starts.append(m.start())
+                ends.append(m.end())

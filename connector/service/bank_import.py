@@ -1,0 +1,77 @@
+"""Bank statement files as a second source of bank lines, for every package.
+
+Files dropped in an administration's inbox folder are imported at the start of a cycle;
+a file that was read is moved to `processed/`, a bad one to `rejected/` with the reason
+beside it, so nothing is read twice and nothing silently disappears.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from connector.bankfiles import import_files
+from connector.store import Store
+
+IGNORED_SUFFIXES = (".part", ".tmp", ".crdownload")
+
+
+@dataclass
+class BankImportReport:
+    files: int = 0
+    new_lines: int = 0
+    duplicates: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+def import_bank_files(store: Store, admin: str, paths: Iterable[Path]) -> BankImportReport:
+    """Parse and store statement files; each file is all-or-nothing, duplicates are skipped by key."""
+    report = BankImportReport()
+    for path in paths:
+        _import_one(store, admin, path, report)
+    return report
+
+
+def import_inbox(store: Store, admin: str, inbox: Path) -> BankImportReport:
+    """Import every file waiting in `inbox`, then move it to processed/ or rejected/."""
+    report = BankImportReport()
+    if not inbox.is_dir():
+        report.errors.append(f"bank inbox {inbox} does not exist")
+        return report
+    waiting = sorted(p for p in inbox.iterdir() if p.is_file() and not p.name.startswith(".")
+                     and not p.name.endswith(IGNORED_SUFFIXES))
+    for path in waiting:
+        error = _import_one(store, admin, path, report)
+        if error:
+            target = _move(path, inbox / "rejected")
+            target.with_name(target.name + ".error.txt").write_text(error + "\n", encoding="utf-8")
+        else:
+            _move(path, inbox / "processed")
+    return report
+
+
+def _import_one(store: Store, admin: str, path: Path, report: BankImportReport) -> str:
+    """Import one file into the store; returns its error text ("" when it was read)."""
+    result = import_files([path])
+    if result.errors:
+        error = "; ".join(str(e) for e in result.errors)
+        report.errors.append(error)
+        return error
+    report.files += 1
+    new = store.add_mutations(admin, result.mutations)
+    report.new_lines += new
+    report.duplicates += len(result.mutations) - new
+    return ""
+
+
+def _move(path: Path, folder: Path) -> Path:
+    folder.mkdir(exist_ok=True)
+    target = folder / path.name
+    counter = 1
+    while target.exists():
+        target = folder / f"{path.stem}.{counter}{path.suffix}"
+        counter += 1
+    shutil.move(str(path), target)
+    return target
