@@ -23,7 +23,7 @@ import keyring
 import yaml
 from keyrings.alt.file import PlaintextKeyring
 
-from connector.clock import SYSTEM_CLOCK
+from connector.clock import SYSTEM_CLOCK, Clock
 from connector.demo_bank import OpenItem, demo_lines, write_camt053
 from connector.secrets import KeyringTokenVault, set_secret
 
@@ -66,7 +66,9 @@ def prepare_output(path: Path) -> Path:
 
 
 @contextlib.contextmanager
-def demo_systems(out: Path, *, today: date, invoices: int = 60, seed: int = 7) -> Iterator[DemoSystems]:
+def demo_systems(out: Path, *, today: date, invoices: int = 60, seed: int = 7,
+                 clock: Clock = SYSTEM_CLOCK) -> Iterator[DemoSystems]:
+    """Simulators, secrets, a bank statement and a config; `clock` lets tests run without waiting."""
     from adapters.eboekhouden.simulator import EboekhoudenSimulator
     from adapters.exact_online.oauth import ExactHost, default_vault_key, token_record
     from adapters.exact_online.simulator import ExactSimulator
@@ -77,9 +79,9 @@ def demo_systems(out: Path, *, today: date, invoices: int = 60, seed: int = 7) -
     systems = DemoSystems(config_path=out / "config.yaml")
     previous_env = {}
     try:
-        moneybird = MoneybirdSimulator(seed=seed, invoices=invoices, today=today)
-        exact = ExactSimulator(seed=seed, invoices=invoices)
-        eboekhouden = EboekhoudenSimulator(seed=seed, invoices=invoices, today=today)
+        moneybird = MoneybirdSimulator(seed=seed, invoices=invoices, today=today, clock=clock)
+        exact = ExactSimulator(seed=seed, invoices=invoices, clock=clock)
+        eboekhouden = EboekhoudenSimulator(seed=seed, invoices=invoices, today=today, clock=clock)
         for simulator in (moneybird, exact, eboekhouden):
             simulator.start()
             systems.simulators.append(simulator)
@@ -89,7 +91,7 @@ def demo_systems(out: Path, *, today: date, invoices: int = 60, seed: int = 7) -
         set_secret("van-dijk-installatie", "client_secret", exact.client_secret)
         host = ExactHost.for_country("nl", exact.base_url)
         KeyringTokenVault().save(default_vault_key(host, exact.client_id),
-                                 token_record(exact.grant(), host=host, clock=SYSTEM_CLOCK))
+                                 token_record(exact.grant(), host=host, clock=clock))
         set_secret("kapsalon-bakker", "api_token", eboekhouden.api_token)
         inbox = out / "bank-inbox" / "kapsalon-bakker"
         inbox.mkdir(parents=True)

@@ -29,9 +29,8 @@ def test_every_command_is_in_the_readme():
     missing = []
     for path in command_paths(main):
         parent, _, leaf = path.rpartition(" ")
-        alternatives = re.escape(leaf)
-        # `connector legal reference make|check` documents both subcommands
-        pattern = rf"`{re.escape(parent)} (?:[\w-]+\|)*{alternatives}(?:\|[\w-]+)*[` ]"
+        # `connector legal reference make\|check` documents both subcommands (pipes escaped in tables)
+        pattern = rf"`{re.escape(parent)} (?:[\w-]+\\?\|)*{re.escape(leaf)}(?:\\?\|[\w-]+)*[` ]"
         if not re.search(pattern, README):
             missing.append(path)
     assert missing == []

@@ -91,7 +91,8 @@ class ExactWriter:
         document_id = next(
             (str(d["ID"]) for d in existing if mark in str(d.get("Subject") or "")), ""
         )
-        if not document_id:
+        fresh = not document_id
+        if fresh:
             created = self.client.post(
                 "documents/Documents",
                 {
@@ -104,7 +105,8 @@ class ExactWriter:
             document_id = str(created.get("ID", ""))
             if not is_guid(document_id):
                 raise ApiError("Exact Online: creating the document returned no ID")
-        attached = self.client.rows(
+        # a document made just now has no attachment yet: only an earlier attempt's needs the lookup
+        attached = not fresh and self.client.rows(
             "documents/DocumentAttachments",
             select=("ID", "FileName"),
             filter=f"Document eq {guid_literal(document_id)}",

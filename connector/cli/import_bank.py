@@ -1,7 +1,8 @@
 """`connector import-bank FILE...`: read camt.053/052/054 and MT940 bank statement files.
 
-With --output the mutations go to a CSV (nothing is stored); without it, for now, a
-summary per file. Exit codes: 0 all files read, 1 some file failed (the others are still
+With --output the mutations go to a CSV (nothing is stored); with --config and --admin they
+are stored as bank lines of that administration (duplicates skipped by their stable key);
+otherwise a summary per file. Exit codes: 0 all files read, 1 some file failed (the others are still
 used), 2 no usable input at all.
 """
 
@@ -43,8 +44,12 @@ def exit_code(result: ImportResult) -> int:
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False, allow_dash=True),
               help="Write the mutations to this CSV ('-' for stdout) instead of storing them.")
+@click.option("--config", "config_path", type=click.Path(path_type=Path), envvar="CONNECTOR_CONFIG",
+              help="Store the lines in this config's state store (needs --admin).")
+@click.option("--admin", "admin_key", help="The administration the statements belong to.")
 @click.pass_context
-def import_bank_command(ctx: click.Context, files: tuple[Path, ...], output: Path | None) -> None:
+def import_bank_command(ctx: click.Context, files: tuple[Path, ...], output: Path | None,
+                        config_path: Path | None, admin_key: str | None) -> None:
     """Read bank statement files (camt.053/052/054 XML or MT940, any bank, detected by content).
 
     Files that cannot be read are listed on stderr with the line that failed; the other
@@ -61,6 +66,17 @@ def import_bank_command(ctx: click.Context, files: tuple[Path, ...], output: Pat
         written = write_mutations_csv(result.mutations, output)
         target = "stdout" if str(output) == "-" else str(output)
         click.echo(f"{written} mutations from {len(result.files)} file(s) written to {target}", err=True)
+    elif config_path is not None or admin_key is not None:
+        if config_path is None or admin_key is None:
+            raise click.UsageError("storing needs both --config and --admin")
+        from connector.cli._common import open_config, open_store
+
+        config = open_config(config_path)
+        admin = config.administration(admin_key)
+        new = open_store(config).add_mutations(admin.key, result.mutations)
+        click.echo(summary_table(result.files))
+        click.echo(f"{new} new bank lines stored for {admin.key} "
+                   f"({len(result.mutations) - new} already known)")
     else:
         click.echo(summary_table(result.files))
     ctx.exit(code)
