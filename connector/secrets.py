@@ -2,9 +2,9 @@
 
 Keyring entries are stored under the service `debiteurenbeheer-connector` with the user
 name `<administration key>/<secret name>`. On a headless server without a desktop
-keyring, point keyring at the encrypted-file backend of `keyrings.alt`
-(PYTHON_KEYRING_BACKEND=keyrings.alt.file.EncryptedKeyring, see docs/operations.md) or name an
-environment variable in the config (`token_env:`).
+keyring, select the connector's encrypted-file backend
+(PYTHON_KEYRING_BACKEND=connector.keyring_backend.EncryptedFileKeyring with CONNECTOR_KEYRING_PASSWORD,
+see docs/operations.md) or name an environment variable in the config (`token_env:`).
 """
 
 from __future__ import annotations
@@ -31,7 +31,8 @@ def set_secret(admin_key: str, name: str, value: str) -> None:
     except keyring.errors.KeyringError as exc:
         raise SecretMissing(
             f"cannot store secret {name!r}: no usable keyring ({exc}). On a server, set "
-            "PYTHON_KEYRING_BACKEND=keyrings.alt.file.EncryptedKeyring or use an environment variable."
+            "PYTHON_KEYRING_BACKEND=connector.keyring_backend.EncryptedFileKeyring and "
+            "CONNECTOR_KEYRING_PASSWORD, or use an environment variable (docs/operations.md)."
         ) from None
 
 

@@ -1,0 +1,44 @@
+"""The server keyring: secrets encrypted at rest, unlocked by an environment variable, usable by the CLI."""
+
+from __future__ import annotations
+
+import pytest
+from keyring.errors import InitError, KeyringError
+
+from connector.keyring_backend import EncryptedFileKeyring
+
+
+@pytest.fixture
+def vault(tmp_path, monkeypatch):
+    monkeypatch.setenv("CONNECTOR_KEYRING_FILE", str(tmp_path / "keyring.json"))
+    monkeypatch.setenv("CONNECTOR_KEYRING_PASSWORD", "correct horse battery staple")
+    return EncryptedFileKeyring()
+
+
+def test_round_trip_and_nothing_readable_on_disk(vault, tmp_path):
+    vault.set_password("svc", "admin/api_token", "s3cr3t-token-value")
+    assert vault.get_password("svc", "admin/api_token") == "s3cr3t-token-value"
+    assert "s3cr3t" not in (tmp_path / "keyring.json").read_text()
+    vault.delete_password("svc", "admin/api_token")
+    assert vault.get_password("svc", "admin/api_token") is None
+
+
+def test_wrong_or_missing_password_is_a_clear_error(vault, monkeypatch):
+    vault.set_password("svc", "a/b", "x")
+    monkeypatch.setenv("CONNECTOR_KEYRING_PASSWORD", "wrong")
+    with pytest.raises(KeyringError, match="does not unlock"):
+        vault.get_password("svc", "a/b")
+    with pytest.raises(KeyringError, match="does not unlock"):
+        vault.set_password("svc", "c/d", "y")
+    monkeypatch.delenv("CONNECTOR_KEYRING_PASSWORD")
+    with pytest.raises(InitError, match="CONNECTOR_KEYRING_PASSWORD"):
+        vault.get_password("svc", "a/b")
+
+
+def test_cli_uses_it_headless(tmp_path, cli):
+    env = {"PYTHON_KEYRING_BACKEND": "connector.keyring_backend.EncryptedFileKeyring",
+           "CONNECTOR_KEYRING_FILE": str(tmp_path / "k.json"), "CONNECTOR_KEYRING_PASSWORD": "pw"}
+    stored = cli("secrets", "set", "jansen", "api_token", "--stdin", input_text="tok-123\n", env=env)
+    assert stored.returncode == 0, stored.stderr
+    assert cli("secrets", "check", "jansen", "api_token", env=env).returncode == 0
+    assert "tok-123" not in (tmp_path / "k.json").read_text()
