@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import time
+from collections import Counter
+from datetime import date, timedelta
 from pathlib import Path
 
 import click
 
 from connector.aging import BUCKET_LABELS
-from connector.clock import SYSTEM_CLOCK
+from connector.clock import SYSTEM_CLOCK, FakeClock
 from connector.config import load_config
 from connector.demo import demo_systems, prepare_output
 from connector.service.cycle import AdminOutcome, run_cycle
@@ -20,24 +22,45 @@ from connector.store.store import today_in
 @click.option("--output", "output", type=click.Path(path_type=Path), default="demo-output", show_default=True,
               help="Folder for the demo's config, database, letters, mails and summary.")
 @click.option("--invoices", type=int, default=60, show_default=True, help="Invoices per simulated administration.")
-def demo_command(output: Path, invoices: int) -> None:
-    """Run a full cycle against local simulators of every package and keep the results."""
+@click.option("--days", default="0,14,28,42", show_default=True,
+              help="Run the cycle on these days from today (comma-separated) to show the dunning ladder move on.")
+def demo_command(output: Path, invoices: int, days: str) -> None:
+    """Run full cycles against local simulators of every package and keep the results.
+
+    The first cycle runs today; the later ones on simulated days after it (the simulators and
+    the connector share a simulated clock, so nothing waits), so herinnering, tweede
+    herinnering, bellijst, 14-dagenbrief and ingebrekestelling all appear with their letters.
+    """
     from connector.summary.deliver import write_summary
 
+    try:
+        offsets = sorted({int(part) for part in days.split(",") if part.strip()})
+    except ValueError:
+        raise click.BadParameter("use whole numbers of days, e.g. 0,14,28", param_hint="--days") from None
+    if not offsets or offsets[0] < 0:
+        raise click.BadParameter("give at least one day, none negative", param_hint="--days")
     started = time.perf_counter()
     try:
         out = prepare_output(output.resolve())
     except FileExistsError as exc:
         raise click.UsageError(str(exc)) from None
-    today = today_in("Europe/Amsterdam", SYSTEM_CLOCK)
+    clock = FakeClock(start=SYSTEM_CLOCK.now())
+    today = today_in("Europe/Amsterdam", clock)
     click.echo(f"connector demo — {today:%d-%m-%Y}: Moneybird, Exact Online and e-Boekhouden simulators")
-    with demo_systems(out, today=today, invoices=invoices) as systems:
+    deliveries = []
+    with demo_systems(out, today=today, invoices=invoices, clock=clock) as systems:
         config = load_config(systems.config_path)
         store = Store.open(config.state_url)
-        report = run_cycle(config, store, today=today, state_dir=out / ".connector")
-        deliveries = write_summary(config, store, report, out_dir=out / "summary")
-    for outcome in report.outcomes:
-        _print_outcome(outcome)
+        for offset in offsets:
+            day = today + timedelta(days=offset)
+            clock.advance(max(0.0, (day - today_in("Europe/Amsterdam", clock)).days * 86400.0))
+            report = run_cycle(config, store, today=day, clock=clock, state_dir=out / ".connector")
+            deliveries = write_summary(config, store, report, clock=clock, out_dir=out / "summary")
+            if offset == offsets[0]:
+                for outcome in report.outcomes:
+                    _print_outcome(outcome)
+            else:
+                _print_later(day, offset, report.outcomes)
     click.echo(f"\nfinished in {time.perf_counter() - started:.1f} s; everything is in {out}")
     click.echo(f"  config           {_rel(systems.config_path, out)}")
     click.echo(f"  state database   {_rel(out / 'state.db', out)}   (try: connector status --config {systems.config_path})")
@@ -73,6 +96,14 @@ def _print_outcome(outcome: AdminOutcome) -> None:
         for step in outcome.dunning.sent[:5]:
             click.echo(f"     → {step.level_name} to {step.contact_name} via {step.via}: "
                        f"{', '.join(step.invoice_numbers)}")
+
+
+def _print_later(day: date, offset: int, outcomes: list[AdminOutcome]) -> None:
+    click.echo(f"\n== {offset} days later, {day:%d-%m-%Y}")
+    for outcome in outcomes:
+        sent = Counter(step.level_name for step in outcome.dunning.sent) if outcome.dunning else Counter()
+        steps = ", ".join(f"{count} {level}" for level, count in sent.items()) or "nothing new to send"
+        click.echo(f"   {outcome.name}: {outcome.status}; {steps}; {len(outcome.call_list)} to call")
 
 
 def _rel(path: Path | None, base: Path) -> str:

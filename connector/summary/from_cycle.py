@@ -167,8 +167,9 @@ def outbox_attention(store: Store, admin: str, *, today: date,
 
 
 def sent_levels(store: Store, admin: str, *, since: datetime,
-                exclude_kinds: Iterable[str] = ("summary_email",)) -> list[SentLevel]:
-    """What the outbox sent since `since`, per dunning level or else per kind.
+                exclude_kinds: Iterable[str] = ("summary_email", "payment", "note")) -> list[SentLevel]:
+    """What the outbox sent to customers since `since`, per dunning level or else per kind
+    (bookings and notes in the package are reported elsewhere).
 
     The level is the payload's `level`, or `step.level_name` as the dunning run writes it; the
     amount its `amount` or `total_due` (when every entry of the level has one).
