@@ -19,7 +19,10 @@ from connector.store.store import today_in
                                               "only written to <output_dir>/summary.")
 @click.option("--only", "only", multiple=True, metavar="KEY", help="Only this administration (repeatable).")
 @click.option("--no-summary", is_flag=True, help="Skip the summary e-mail.")
-def run_command(config_path: Path, dry_run: bool, only: tuple[str, ...], no_summary: bool) -> None:
+@click.option("--workers", type=click.IntRange(1, 64), default=None,
+              help="Administrations worked on at the same time (default: the config's `workers`, 1).")
+def run_command(config_path: Path, dry_run: bool, only: tuple[str, ...], no_summary: bool,
+                workers: int | None) -> None:
     """Sync, reconcile, book, plan and send dunning for every administration, then mail the summary.
 
     One administration failing does not stop the others; each result is in the run log
@@ -40,7 +43,7 @@ def run_command(config_path: Path, dry_run: bool, only: tuple[str, ...], no_summ
     lock = ServiceLock(store.engine, ttl=schedule.lock_ttl_seconds, clock=clock)
     with held(lock, heartbeat=schedule.heartbeat_seconds):
         report = run_cycle(config, store, today=today, clock=clock, state_dir=state_dir(config), dry_run=dry_run,
-                           only=only)
+                           only=only, workers=workers)
         for outcome in report.outcomes:
             line = f"{outcome.key}: {outcome.status}"
             if outcome.sync:

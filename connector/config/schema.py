@@ -129,6 +129,7 @@ class ConnectorConfig(Section):
     smtp: SmtpConfig = SmtpConfig()
     summary: SummaryConfig = SummaryConfig()
     schedule: ScheduleConfig = ScheduleConfig()
+    workers: int = Field(1, ge=1, le=64, description="administrations worked on at the same time in one run")
     templates_dir: Path | None = None
     output_dir: Path = Path("connector-output")
 

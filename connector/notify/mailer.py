@@ -12,6 +12,7 @@ import os
 import re
 import smtplib
 import ssl
+import uuid
 from email.message import EmailMessage
 from email.parser import BytesHeaderParser
 from email.utils import make_msgid
@@ -45,12 +46,18 @@ class MailboxMailer:
 
     def send(self, message: EmailMessage) -> str:
         message_id = ensure_message_id(message)
-        count = len(list(self.folder.glob("*.eml"))) + 1
         slug = re.sub(r"[^A-Za-z0-9]+", "-", str(message["Subject"] or "mail")).strip("-")[:60].lower()
-        target = self.folder / f"{count:04d}-{slug}.eml"
-        temporary = target.with_suffix(".eml.part")
+        temporary = self.folder / f".{uuid.uuid4().hex}.eml.part"
         temporary.write_bytes(bytes(message))
-        os.replace(temporary, target)
+        count = len(list(self.folder.glob("*.eml"))) + 1
+        while True:  # several workers may deliver at once: claim a number no one else has
+            target = self.folder / f"{count:04d}-{slug}.eml"
+            try:
+                os.link(temporary, target)
+                break
+            except FileExistsError:
+                count += 1
+        temporary.unlink()
         return message_id
 
     def was_delivered(self, message_id: str) -> bool:

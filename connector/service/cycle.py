@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -32,6 +33,7 @@ from connector.service.reconcile_step import ReconcileOutcome, reconcile_adminis
 from connector.service.sync import SyncReport, sync_administration
 from connector.store import Store
 from connector.store.dunning_store import DunningStore
+from connector.store.leases import AdminLeases
 from connector.summary.model import AttentionItem, AutoMatch, CallListRow, HoldDue, Suggestion
 
 log = logging.getLogger("connector.cycle")
@@ -81,7 +83,8 @@ class CycleReport:
 
     @property
     def failed(self) -> list[AdminOutcome]:
-        return [o for o in self.outcomes if o.status != "ok"]
+        """Administrations that failed (one held by another worker is not a failure)."""
+        return [o for o in self.outcomes if o.status not in ("ok", "busy")]
 
 
 def run_cycle(
@@ -96,19 +99,39 @@ def run_cycle(
     dunning: bool = True,
     mailer: Mailer | None = None,
     adapter_factory: AdapterFactory | None = None,
+    workers: int | None = None,
+    leases: AdminLeases | None = None,
 ) -> CycleReport:
-    """Run every enabled administration (or `only` these); `dunning=False` stops after reconciliation."""
+    """Run every enabled administration (or `only` these); `dunning=False` stops after reconciliation.
+
+    Each administration is worked on only under its lease in the state store, so several
+    workers — `workers` threads here, other processes, other machines on the same PostgreSQL —
+    share the list without ever working on one administration twice at the same time.
+    `workers` defaults to the config's `workers`.
+    """
     factory = adapter_factory or (lambda admin: build_adapter(admin, clock=clock, state_dir=state_dir))
     if dunning and mailer is None:
         from connector.notify.factory import mailer_from_config
 
         mailer = mailer_from_config(config)
+    leases = leases or AdminLeases(store, clock=clock)
+    admins = [a for a in config.administrations if a.enabled and (not only or a.key in only)]
+
+    def work(admin: AdministrationConfig) -> AdminOutcome:
+        with leases.held(admin.key) as mine:
+            if not mine:
+                return AdminOutcome(admin.key, admin.name, admin.package.value, status="busy",
+                                    error=f"being worked on by {leases.holder_of(admin.key) or 'another worker'}")
+            cycle = _AdminCycle(config, admin, store, factory, today=today, dry_run=dry_run, mailer=mailer)
+            return cycle.run(dunning=dunning)
+
+    workers = workers or config.workers
     report = CycleReport(today=today)
-    for admin in config.administrations:
-        if not admin.enabled or (only and admin.key not in only):
-            continue
-        cycle = _AdminCycle(config, admin, store, factory, today=today, dry_run=dry_run, mailer=mailer)
-        report.outcomes.append(cycle.run(dunning=dunning))
+    if workers <= 1:
+        report.outcomes = [work(admin) for admin in admins]
+    else:
+        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="cycle") as pool:
+            report.outcomes = list(pool.map(work, admins))
     return report
 
 

@@ -13,6 +13,7 @@ from sqlalchemy import (
     Column,
     Date,
     DateTime,
+    Float,
     Index,
     Integer,
     MetaData,
@@ -125,4 +126,13 @@ reconciliations = Table(
     Column("decision", String(16), nullable=False, default=""),  # "", accepted, rejected
     Column("found_at", DateTime(timezone=True), nullable=False),
     Index("ix_reconciliations_admin_mutation", "admin", "mutation_id"),
+)
+
+admin_leases = Table(
+    "admin_leases",
+    metadata,
+    Column("admin", String(64), primary_key=True),
+    Column("holder", String(128), nullable=False),
+    Column("expires_at", Float, nullable=False),
+    Column("acquired_at", Float, nullable=False),
 )
