@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -51,6 +52,8 @@ def run_command(config_path: Path, dry_run: bool, only: tuple[str, ...], no_summ
             if outcome.error:
                 line += f" — {outcome.error}"
             click.echo(line)
+            for detail in _step_lines(outcome):
+                click.echo(f"  {detail}")
         if not no_summary:
             slot = "run-" + datetime.fromtimestamp(clock.now(), UTC).strftime("%Y%m%dT%H%M%SZ")
             deliveries = send_summaries(config, store, admin_summaries_from_report(report, store), slot=slot,
@@ -61,6 +64,24 @@ def run_command(config_path: Path, dry_run: bool, only: tuple[str, ...], no_summ
                 click.echo(f"summary {delivery.subject!r}: {delivery.status}{error}{where}")
     if report.failed:
         raise SystemExit(1)
+
+
+def _step_lines(outcome: Any) -> list[str]:
+    """What reconciliation and dunning did, in one line each (details are in the summary)."""
+    lines = []
+    if outcome.bank_import and (outcome.bank_import.files or outcome.bank_import.errors):
+        lines.append(f"bank files: {outcome.bank_import.files} read, {outcome.bank_import.new_lines} new lines, "
+                     f"{len(outcome.bank_import.errors)} rejected")
+    if outcome.reconcile:
+        result = outcome.reconcile.result
+        lines.append(f"reconcile: {len(result.auto())} certain ({len(outcome.reconcile.booked)} booked), "
+                     f"{len(outcome.suggestions)} suggestions, {len(result.flags)} flagged")
+    if outcome.dunning and outcome.plan:
+        run = outcome.dunning
+        lines.append(f"dunning: {len(outcome.plan.actions)} planned, {len(run.sent)} sent, {len(run.failed)} failed, "
+                     f"{len(run.unknown)} unknown, {len(outcome.call_list)} to call")
+        lines.extend(f"  failed: {step.level_name} to {step.contact_name}: {step.detail}" for step in run.failed[:5])
+    return lines
 
 
 def register(group: click.Group) -> None:

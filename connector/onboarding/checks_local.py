@@ -106,7 +106,8 @@ def smtp_login_check(config: ConnectorConfig, *, timeout: float) -> CheckResult:
                     "check smtp.security and smtp.port (587 starttls, 465 ssl) and the server's certificate")
     except (OSError, smtplib.SMTPException) as exc:
         return fail("smtp", "login", f"cannot reach {where}: {exc.__class__.__name__}: {exc}",
-                    "check smtp.host and smtp.port, and that this machine may connect to it (firewall)")
+                    "check smtp.host and smtp.port, and that this machine may connect to it (firewall); "
+                    "to try things out without a mail server, set smtp.mailbox_dir: mailbox (mails become .eml files)")
     return ok("smtp", "login", f"{where}: " + (f"login as {smtp.username} accepted" if smtp.username
                                                else "reachable, no login configured"))
 
