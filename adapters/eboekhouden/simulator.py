@@ -20,7 +20,6 @@ from decimal import Decimal
 from typing import Any, Self
 
 from werkzeug.exceptions import HTTPException
-from werkzeug.serving import WSGIRequestHandler, make_server
 from werkzeug.wrappers import Request, Response
 
 from adapters.eboekhouden import simjson as views
@@ -36,6 +35,7 @@ from adapters.eboekhouden.simendpoints import (
     LoggedRequest,
     SimState,
 )
+from adapters.simserver import LocalServer
 from connector.clock import SYSTEM_CLOCK, Clock
 from connector.money import quantize
 
@@ -57,29 +57,18 @@ class EboekhoudenSimulator(Endpoints):
         self.base_url = ""
         self.state = SimState()
         self._lock = threading.RLock()
-        self._server: Any = None
-        self._thread: threading.Thread | None = None
+        self._http = LocalServer("eboekhouden-sim")
 
     # -- lifecycle ------------------------------------------------------------------------
     def start(self, port: int = 0) -> str:
-        self._server = make_server("127.0.0.1", port, self._wsgi, threaded=True, request_handler=_QuietHandler)
-        self.base_url = f"http://127.0.0.1:{self._server.server_port}"
-        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.02},
-                                        name="eboekhouden-sim", daemon=True)
-        self._thread.start()
+        self.base_url = self._http.start(self._wsgi, port=port)
         return self.base_url
 
     def stop(self) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-            self._thread = None
+        self._http.stop()
 
     def __enter__(self) -> Self:
-        if self._server is None:
+        if not self._http.running:
             self.start()
         return self
 
@@ -238,15 +227,6 @@ class EboekhoudenSimulator(Endpoints):
             raise error
 
     # -- session --------------------------------------------------------------------------
-class _QuietHandler(WSGIRequestHandler):
-    """Keep-alive connections (like the real API) and no access log: `request_log` records every call."""
-
-    protocol_version = "HTTP/1.1"
-
-    def log_request(self, *args: Any, **kwargs: Any) -> None:
-        return
-
-
 def main(argv: Sequence[str] | None = None, *, wait: Callable[[], None] | None = None) -> int:
     """Run the simulator in the foreground, printing where it listens and the API token."""
     parser = argparse.ArgumentParser(prog="connector simulate eboekhouden")

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import socket
 import threading
 from collections import Counter, defaultdict
 from dataclasses import dataclass
@@ -22,7 +21,6 @@ from urllib.parse import urlencode
 
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 from werkzeug.routing import Map, Rule
-from werkzeug.serving import WSGIRequestHandler, make_server
 from werkzeug.wrappers import Request, Response
 
 from adapters.exact_online.odata import wall_now
@@ -33,6 +31,7 @@ from adapters.exact_online.sim_odata import exact_dumps
 from adapters.exact_online.sim_queries import SimulatorQueries
 from adapters.exact_online.sim_routes import ME_ROUTE, ROUTES_BY_PATH, SimError
 from adapters.exact_online.sim_state import SimulatorState
+from adapters.simserver import LocalServer
 from connector.clock import SYSTEM_CLOCK, Clock
 
 MAIN_DIVISION = 101234
@@ -51,17 +50,6 @@ class LoggedRequest:
     status: int
     division: int | None
 
-
-class _QuietHandler(WSGIRequestHandler):
-    def setup(self) -> None:
-        super().setup()
-        # Headers and body go out as separate writes: without this, Nagle + delayed ACK add 40 ms.
-        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-
-    def log_request(
-        self, *args: Any, **kwargs: Any
-    ) -> None:  # the request_log keeps what tests need
-        return
 
 
 class ExactSimulator(SimulatorLimits, SimulatorQueries, SimulatorState):
@@ -133,8 +121,7 @@ class ExactSimulator(SimulatorLimits, SimulatorQueries, SimulatorState):
         self._sorted: dict[tuple[int, str, str], tuple[int, list[Row], list[Any]]] = {}
         self._versions: Counter[tuple[int, str]] = Counter()
         self._lock = threading.RLock()
-        self._server: Any = None
-        self._thread: threading.Thread | None = None
+        self._http = LocalServer("exact-simulator")
         self.base_url = ""
         self.url_map = Map(
             [
@@ -153,27 +140,11 @@ class ExactSimulator(SimulatorLimits, SimulatorQueries, SimulatorState):
     # -- server ----------------------------------------------------------------------------------
 
     def start(self, port: int = 0, host: str = "127.0.0.1") -> str:
-        self._server = make_server(
-            host, port, self.wsgi_app, threaded=True, request_handler=_QuietHandler
-        )
-        self.base_url = f"http://{host}:{self._server.server_port}"
-        self._thread = threading.Thread(
-            target=self._server.serve_forever,
-            kwargs={"poll_interval": 0.05},
-            name="exact-simulator",
-            daemon=True,
-        )
-        self._thread.start()
+        self.base_url = self._http.start(self.wsgi_app, host=host, port=port)
         return self.base_url
 
     def stop(self) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-            self._thread = None
+        self._http.stop()
 
     def __enter__(self) -> Self:
         if not self.base_url:

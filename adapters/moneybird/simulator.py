@@ -25,7 +25,6 @@ from decimal import Decimal, InvalidOperation
 from urllib.parse import urlencode
 
 from werkzeug.routing import BaseConverter, Map, Rule
-from werkzeug.serving import WSGIRequestHandler, make_server
 from werkzeug.wrappers import Request, Response
 
 from adapters.moneybird.seed import (
@@ -35,6 +34,7 @@ from adapters.moneybird.seed import (
     mb_timestamp,
     recompute_invoice,
 )
+from adapters.simserver import LocalServer
 from connector.clock import SYSTEM_CLOCK, Clock
 
 DEFAULT_TOKEN = "8f3c2a9d41b7e6058c1d2f4a7b9e0c3d5f6a8b1c2d3e4f5a6b7c8d9e0f1a2b3c"
@@ -264,13 +264,6 @@ def _page_number(raw: str | None, name: str, default: int, maximum: int | None) 
     if not raw.isdigit() or int(raw) < 1 or (maximum is not None and int(raw) > maximum):
         raise ApiError(400, {"error": f"{name} does not have a valid value"})
     return int(raw)
-
-
-class _QuietHandler(WSGIRequestHandler):
-    protocol_version = "HTTP/1.1"  # keep-alive: a client session reuses its connection
-
-    def log_request(self, *args, **kwargs) -> None:
-        pass
 
 
 def _json(status: int, body: object, headers: dict[str, str] | None = None) -> Response:
@@ -782,33 +775,18 @@ class MoneybirdSimulator(_ReadEndpoints, _WriteEndpoints, _OAuthEndpoints):
         self.route_specs: dict[str, RouteSpec] = {r.endpoint: r for r in ROUTES}
         self.routes = Map([Rule(r.rule, endpoint=r.endpoint, methods=[r.method]) for r in ROUTES],
                           converters={"digits": _Digits}, strict_slashes=False)
-        self._server = None
-        self._thread: threading.Thread | None = None
+        self._http = LocalServer("moneybird-simulator")
         self.root_url = self.base_url = ""
 
     # ---- lifecycle ---------------------------------------------------------------------------
     def start(self, host: str = "127.0.0.1", port: int = 0) -> str:
         """Serve in a background thread; returns the API base URL (http://127.0.0.1:PORT/api/v2)."""
-        if self._server is not None:
-            raise RuntimeError("simulator already started")
-        self._server = make_server(host, port, self._wsgi, threaded=True,
-                                   request_handler=_QuietHandler)
-        self.root_url = f"http://{host}:{self._server.server_port}"
+        self.root_url = self._http.start(self._wsgi, host=host, port=port)
         self.base_url = self.root_url + "/api/v2"
-        self._thread = threading.Thread(target=self._server.serve_forever,
-                                        kwargs={"poll_interval": 0.05},
-                                        name="moneybird-simulator", daemon=True)
-        self._thread.start()
         return self.base_url
 
     def stop(self) -> None:
-        if self._server is None:
-            return
-        self._server.shutdown()
-        self._server.server_close()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-        self._server = self._thread = None
+        self._http.stop()
 
     def __enter__(self) -> MoneybirdSimulator:
         self.start()
