@@ -46,7 +46,7 @@ class MoneybirdOAuth:
         tokens = self.vault.load(self.vault_key)
         if not tokens or not tokens.get("access_token"):
             raise ReconsentRequired(
-                "Moneybird: no OAuth tokens stored; run `connector init` to connect the administration"
+                "Moneybird: no OAuth login stored; run `connector connect <administration>` (or `connector init`)"
             )
         return tokens
 
@@ -68,7 +68,7 @@ class MoneybirdOAuth:
             new = session.refresh_token(self.token_url, refresh_token=refresh_token)
         except OAuthError as exc:
             raise ReconsentRequired(
-                f"Moneybird refused the stored refresh token ({exc.error}); run `connector init` again"
+                f"Moneybird refused the stored refresh token ({exc.error}); log in again with `connector connect <administration>`"
             ) from None
         fresh = {"access_token": new["access_token"], "refresh_token": new.get("refresh_token", refresh_token)}
         if new.get("expires_in"):
