@@ -88,7 +88,8 @@ def test_holds_commands_record_and_release_and_the_plan_shows_them(run, workspac
                       "--first", "2026-12-01", "--date", "2026-11-20")
     assert arrangement.returncode == 0, arrangement.stderr
     assert "3 instalments of total 380.00 from 2026-12-01" in arrangement.stdout
-    pause = run("holds", "pause", "--config", config, "--contact", "K0001", "--until", "2026-12-31")
+    pause = run("holds", "pause", "--config", config, "--contact", "K0001", "--until", "2026-12-31",
+                "--date", "2026-11-20")
     assert pause.returncode == 0, pause.stderr
     listing = run("holds", "list", "--config", config, "--date", "2026-11-23")
     assert "#2" in listing.stdout and "kept" in listing.stdout
