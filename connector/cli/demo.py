@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from datetime import date, timedelta
+from datetime import date, datetime, time as day_time, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import click
 
@@ -13,6 +14,7 @@ from connector.aging import BUCKET_LABELS
 from connector.clock import SYSTEM_CLOCK, FakeClock
 from connector.config import load_config
 from connector.demo import demo_systems, prepare_output
+from connector.dunning.senddays import SendCalendar
 from connector.service.cycle import AdminOutcome, run_cycle
 from connector.store import Store
 from connector.store.store import today_in
@@ -24,10 +26,13 @@ from connector.store.store import today_in
 @click.option("--invoices", type=int, default=60, show_default=True, help="Invoices per simulated administration.")
 @click.option("--days", default="0,14,28,42", show_default=True,
               help="Run the cycle on these days from today (comma-separated) to show the dunning ladder move on.")
-def demo_command(output: Path, invoices: int, days: str) -> None:
+@click.option("--today", "start_day", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="Pretend today is this date (YYYY-MM-DD), to replay the demo of another day.")
+def demo_command(output: Path, invoices: int, days: str, start_day: datetime | None) -> None:
     """Run full cycles against local simulators of every package and keep the results.
 
-    The first cycle runs today; the later ones on simulated days after it (the simulators and
+    The first cycle runs today; the later ones on simulated days after it, each moved to the
+    next working day when it falls on a weekend or a holiday (the simulators and
     the connector share a simulated clock, so nothing waits), so herinnering, tweede
     herinnering, bellijst, 14-dagenbrief and ingebrekestelling all appear with their letters.
     """
@@ -44,15 +49,17 @@ def demo_command(output: Path, invoices: int, days: str) -> None:
         out = prepare_output(output.resolve())
     except FileExistsError as exc:
         raise click.UsageError(str(exc)) from None
-    clock = FakeClock(start=SYSTEM_CLOCK.now())
+    clock = FakeClock(start=SYSTEM_CLOCK.now() if start_day is None else _morning(start_day.date()))
     today = today_in("Europe/Amsterdam", clock)
     click.echo(f"connector demo — {today:%d-%m-%Y}: Moneybird, Exact Online and e-Boekhouden simulators")
     deliveries = []
     with demo_systems(out, today=today, invoices=invoices, clock=clock) as systems:
         config = load_config(systems.config_path)
         store = Store.open(config.state_url)
+        # Each run falls on a send day, so a weekend or a holiday never leaves a step of the ladder out.
+        calendar = SendCalendar()
         for offset in offsets:
-            day = today + timedelta(days=offset)
+            day = calendar.next_send_day(today + timedelta(days=offset))
             clock.advance(max(0.0, (day - today_in("Europe/Amsterdam", clock)).days * 86400.0))
             report = run_cycle(config, store, today=day, clock=clock, state_dir=out / ".connector")
             deliveries = write_summary(config, store, report, clock=clock, out_dir=out / "summary")
@@ -60,7 +67,7 @@ def demo_command(output: Path, invoices: int, days: str) -> None:
                 for outcome in report.outcomes:
                     _print_outcome(outcome)
             else:
-                _print_later(day, offset, report.outcomes)
+                _print_later(day, (day - today).days, report.outcomes)
     click.echo(f"\nfinished in {time.perf_counter() - started:.1f} s; everything is in {out}")
     click.echo(f"  config           {_rel(systems.config_path, out)}")
     click.echo(f"  state database   {_rel(out / 'state.db', out)}   (try: connector status --config {systems.config_path})")
@@ -104,6 +111,11 @@ def _print_later(day: date, offset: int, outcomes: list[AdminOutcome]) -> None:
         sent = Counter(step.level_name for step in outcome.dunning.sent) if outcome.dunning else Counter()
         steps = ", ".join(f"{count} {level}" for level, count in sent.items()) or "nothing new to send"
         click.echo(f"   {outcome.name}: {outcome.status}; {steps}; {len(outcome.call_list)} to call")
+
+
+def _morning(day: date) -> float:
+    """08:00 in Amsterdam on `day`, as a Unix time: the start of a replayed demo."""
+    return datetime.combine(day, day_time(8), tzinfo=ZoneInfo("Europe/Amsterdam")).timestamp()
 
 
 def _rel(path: Path | None, base: Path) -> str:
