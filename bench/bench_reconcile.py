@@ -8,8 +8,12 @@ payouts, tax and interest, strangers). Then it measures, in the same run:
 
     read    pandas.read_csv of both files (the yardstick)
     engine  the CSV command as an in-process function (read, reconcile, write)
-    cli     the same as a subprocess (`python -m connector.cli.main reconcile ...`),
-            wall time including interpreter start, and its peak RSS
+    parse / rules / write
+            the engine's three parts timed on their own (read and check both CSVs;
+            reconcile; build and write matches.csv), to show where the time goes
+    cli     the same as a subprocess (`python -m connector reconcile ...`), wall time
+            including interpreter start and the import of every CLI command, and its
+            peak RSS
 
 Usage: python bench/bench_reconcile.py [--sizes 10000 100000] [--repeat 3] [--keep DIR]
 Targets (issue): engine ≤ 3× read, peak ≤ 2 GiB, cost linear in N.
@@ -30,8 +34,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from connector.reconcile.csv_io import INVOICE_CSV_COLUMNS, MUTATION_CSV_COLUMNS
+from connector.reconcile.csv_io import (
+    INVOICE_CSV_COLUMNS,
+    MUTATION_CSV_COLUMNS,
+    read_books_csv,
+    write_matches_csv,
+)
 from connector.reconcile.csv_run import reconcile_csv
+from connector.reconcile.engine import output_rows, reconcile_books
 from connector.reconcile.labelled import NOT_CUSTOMER_LINES, PSP_LINES, _typo
 from connector.reconcile.synthetic import World, cents_text
 
@@ -163,6 +173,7 @@ def measure(inv_path: Path, mut_path: Path, repeat: int) -> dict[str, float]:
         start = time.perf_counter()
         summary = reconcile_csv(inv_path, mut_path, out)
         engine.append(time.perf_counter() - start)
+    parts = _parts(inv_path, mut_path, out, repeat)
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     start = time.perf_counter()
     subprocess.run(
@@ -190,11 +201,33 @@ def measure(inv_path: Path, mut_path: Path, repeat: int) -> dict[str, float]:
         "engine": min(engine),
         "cli": cli,
         "peak_mib": peak_kib / 1024,
+        **parts,
         "auto": summary.auto,
         "suggested": summary.suggested,
         "flags": summary.flags,
         "incoming": summary.incoming,
     }
+
+
+def _parts(inv_path: Path, mut_path: Path, out: Path, repeat: int) -> dict[str, float]:
+    """Best-of-`repeat` times of the command's three parts, each on its own."""
+    best = {"parse": float("inf"), "rules": float("inf"), "write": float("inf")}
+    for _ in range(repeat):
+        start = time.perf_counter()
+        books, _ = read_books_csv(inv_path, mut_path)
+        parsed = time.perf_counter()
+        matches, flags = reconcile_books(books)
+        rows = output_rows(matches, flags, books.mutations["mutation_id"])
+        ruled = time.perf_counter()
+        write_matches_csv(out, rows)
+        written = time.perf_counter()
+        for name, took in (
+            ("parse", parsed - start),
+            ("rules", ruled - parsed),
+            ("write", written - ruled),
+        ):
+            best[name] = min(best[name], took)
+    return best
 
 
 def main() -> None:
@@ -205,8 +238,8 @@ def main() -> None:
     args = parser.parse_args()
     base = args.keep or Path(tempfile.mkdtemp(prefix="bench_reconcile_"))
     print(
-        f"{'N':>8} {'read s':>8} {'engine s':>9} {'ratio':>6} {'per 1k':>8} {'cli s':>7} "
-        f"{'peak MiB':>9}  result"
+        f"{'N':>8} {'read s':>8} {'engine s':>9} {'ratio':>6} {'per 1k':>8} {'parse':>6} "
+        f"{'rules':>6} {'write':>6} {'cli s':>7} {'peak MiB':>9}  result"
     )
     for n in args.sizes:
         folder = base / str(n)
@@ -214,7 +247,8 @@ def main() -> None:
         r = measure(inv_path, mut_path, args.repeat)
         print(
             f"{n:>8} {r['read']:>8.3f} {r['engine']:>9.3f} {r['engine'] / r['read']:>6.2f} "
-            f"{1000 * r['engine'] / n:>8.4f} {r['cli']:>7.3f} {r['peak_mib']:>9.0f}  "
+            f"{1000 * r['engine'] / n:>8.4f} {r['parse']:>6.3f} {r['rules']:>6.3f} "
+            f"{r['write']:>6.3f} {r['cli']:>7.3f} {r['peak_mib']:>9.0f}  "
             f"{r['incoming']} incoming: {r['auto']} auto, {r['suggested']} suggested, "
             f"{r['flags']} flags",
             flush=True,

@@ -85,6 +85,25 @@ MATCH_COLUMNS = ("mut", "inv", "amount", "status", "confidence", "rule", "reason
 FLAG_COLUMNS = ("mut", "kind", "reason", "amount", "inv")
 
 
+def matches_frame(mut: np.ndarray, inv: np.ndarray, amount: np.ndarray, *, status: object,
+                  confidence: object, rule: object, reason: list[str], remainder: object = 0) -> pd.DataFrame:
+    """Match rows for whole arrays at once (the fast paths); scalars are broadcast."""
+    n = len(mut)
+    return pd.DataFrame(
+        {
+            "mut": mut,
+            "inv": inv,
+            "amount": amount,
+            "status": np.broadcast_to(status, n),
+            "confidence": np.broadcast_to(np.asarray(confidence, dtype=float), n),
+            "rule": np.broadcast_to(rule, n),
+            "reason": reason,
+            "remainder": np.broadcast_to(np.asarray(remainder, dtype=np.int64), n),
+        },
+        columns=list(MATCH_COLUMNS),
+    )
+
+
 def empty_matches() -> pd.DataFrame:
     return pd.DataFrame(
         {
@@ -176,18 +195,23 @@ def rank(matches: pd.DataFrame, due: np.ndarray, max_suggestions: int) -> pd.Dat
     """Per payment: automatic rows first, else the best suggestions (ties: oldest due first)."""
     if len(matches) == 0:
         return matches
-    frame = matches.assign(
-        _auto=(matches["status"].to_numpy() == AUTO).astype(np.int8),
-        _due=due[matches["inv"].to_numpy()],
+    mut = matches["mut"].to_numpy(dtype=np.int64)
+    inv = matches["inv"].to_numpy(dtype=np.int64)
+    auto = matches["status"].to_numpy() == AUTO
+    confidence = matches["confidence"].to_numpy(dtype=float)
+    has_auto = np.zeros(int(mut.max()) + 1, dtype=bool)
+    has_auto[mut[auto]] = True
+    rows = np.flatnonzero(~has_auto[mut] | auto)
+    # by payment; automatic first, then most confident, oldest due, lowest invoice row
+    order = rows[np.lexsort((inv[rows], due[inv[rows]], -confidence[rows], ~auto[rows], mut[rows]))]
+    pair = mut[order] * (int(inv.max()) + 1) + inv[order]
+    _, best = np.unique(pair, return_index=True)  # first = best row of each (payment, invoice)
+    order = order[np.sort(best)]
+    m = mut[order]
+    new_payment = np.ones(len(order), dtype=bool)
+    new_payment[1:] = m[1:] != m[:-1]
+    position = np.arange(len(order)) - np.maximum.accumulate(
+        np.where(new_payment, np.arange(len(order)), 0)
     )
-    has_auto = frame.groupby("mut")["_auto"].transform("max").to_numpy().astype(bool)
-    frame = frame[~has_auto | (frame["_auto"].to_numpy() == 1)]
-    frame = frame.sort_values(
-        ["mut", "_auto", "confidence", "_due", "inv"],
-        ascending=[True, False, False, True, True],
-        kind="stable",
-    )
-    frame = frame.drop_duplicates(["mut", "inv"], keep="first")
-    position = frame.groupby("mut").cumcount().to_numpy()
-    keep = (frame["_auto"].to_numpy() == 1) | (position < max_suggestions)
-    return frame[keep].drop(columns=["_auto", "_due"]).reset_index(drop=True)
+    keep = auto[order] | (position < max_suggestions)
+    return matches.iloc[order[keep]].reset_index(drop=True)

@@ -40,37 +40,56 @@ def parse_cents(values: Sequence[str] | np.ndarray) -> tuple[np.ndarray, np.ndar
         raw = np.array(
             [t.encode("ascii", "replace")[: _WIDTH + 1] for t in texts], dtype=f"S{_WIDTH + 1}"
         )
-    too_long = np.char.str_len(raw) > _WIDTH if n else np.zeros(0, dtype=bool)
-    raw = raw.astype(f"S{_WIDTH}")
-    m = raw.view(np.uint8).reshape(n, _WIDTH) if n else np.zeros((0, _WIDTH), np.uint8)
-    digit = (m >= ord("0")) & (m <= ord("9"))
-    dot = m == ord(".")
-    used = m != 0
-    sign = (m[:, 0] == ord("-")) | (m[:, 0] == ord("+"))
-    allowed = digit | dot
-    allowed[:, 0] |= sign
-    bad = too_long | ~(allowed | ~used).all(axis=1) | (dot.sum(axis=1) > 1) | ~used[:, 0]
-    # no holes: once a NUL byte appears, only NUL bytes follow (numpy pads on the right)
-    length = used.sum(axis=1)
-    has_dot = dot.any(axis=1)
-    dot_at = np.where(has_dot, dot.argmax(axis=1), length)
-    decimals = np.where(has_dot, length - dot_at - 1, 0)
-    start = sign.astype(np.int64)
-    whole_digits = dot_at - start
-    bad |= (whole_digits < 1) | (whole_digits > MAX_DIGITS) | (decimals > 2)
+    lengths = np.char.str_len(raw) if n else np.zeros(0, dtype=np.int64)
+    too_long = lengths > _WIDTH
+    # only as wide as the longest text (amounts are usually under ten characters)
+    width = int(min(lengths.max(), _WIDTH)) if n else 1
+    width = max(width, 1)
+    raw = raw.astype(f"S{width}")
+    m = raw.view(np.uint8).reshape(n, width) if n else np.zeros((0, width), np.uint8)
+    # column by column (one contiguous row of the transposed bytes each): numpy reduces
+    # a short axis of a wide matrix slowly
+    columns = np.ascontiguousarray(m.T)
+    sign = (columns[0] == ord("-")) | (columns[0] == ord("+"))
+    fits = np.ones(n, dtype=bool)  # only digits, one dot, a sign in front, NUL padding
+    dots = np.zeros(n, dtype=np.int64)
+    length = np.zeros(n, dtype=np.int64)
+    dot_at = np.full(n, -1, dtype=np.int64)
     cents = np.zeros(n, dtype=np.int64)
-    columns = np.arange(_WIDTH)
-    for k in range(int(length.max()) if n else 0):
-        take = digit[:, k] & (columns[k] < length)
-        cents = np.where(take, cents * 10 + (m[:, k].astype(np.int64) - 48), cents)
+    ended = np.zeros(n, dtype=bool)  # a NUL byte seen: only padding may follow
+    for k, column in enumerate(columns):
+        used = column != 0
+        digit = (column >= ord("0")) & (column <= ord("9"))
+        dot = column == ord(".")
+        fits &= (digit | dot | ~used | (sign if k == 0 else False)) & ~(ended & used)
+        ended |= ~used
+        dots += dot
+        length += used
+        dot_at[(dot_at < 0) & dot] = k
+        cents = np.where(digit, cents * 10 + (column.astype(np.int64) - 48), cents)
+    bad = too_long | ~fits | (dots > 1) | (length == 0) | (columns[0] == 0 if n else False)
+    has_dot = dot_at >= 0
+    dot_at = np.where(has_dot, dot_at, length)
+    decimals = np.where(has_dot, length - dot_at - 1, 0)
+    whole_digits = dot_at - sign.astype(np.int64)
+    bad |= (whole_digits < 1) | (whole_digits > MAX_DIGITS) | (decimals > 2)
     cents = cents * np.array([100, 10, 1], dtype=np.int64)[np.clip(decimals, 0, 2)]
-    cents = np.where(m[:, 0] == ord("-"), -cents, cents) if n else cents
+    cents = np.where(columns[0] == ord("-"), -cents, cents) if n else cents
     return np.where(bad, 0, cents).astype(np.int64), bad
 
 
+_CENTS_TEXT = np.array([f".{k:02d}" for k in range(100)], dtype=object)
+
+
 def format_cents(cents: np.ndarray) -> list[str]:
-    """'1234.50'-style text for a column of cents (dot, two decimals, minus sign)."""
-    return [
-        f"{'-' if c < 0 else ''}{abs(c) // 100}.{abs(c) % 100:02d}"
-        for c in np.asarray(cents).tolist()
-    ]
+    """'1234.50'-style text for a column of cents (dot, two decimals, minus sign).
+
+    Whole euros and cents are split in numpy; the cents come from a table of the hundred
+    endings, so each value costs one int-to-text conversion and one concatenation.
+    """
+    cents = np.asarray(cents, dtype=np.int64)
+    size = np.abs(cents)
+    out = list(map("{}{}".format, (size // 100).tolist(), _CENTS_TEXT[size % 100].tolist()))
+    for i in np.flatnonzero(cents < 0).tolist():
+        out[i] = "-" + out[i]
+    return out

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 
 _PSP = re.compile(
     r"\b(mollie|stripe|adyen|buckaroo|pay\.?\s?nl|paynl|multisafepay|multi safepay|paypal|sisow|"
@@ -104,21 +105,34 @@ _PSP_WORDS = (
 )
 
 
+# Words whose presence a payout text needs (a superset of what `_PSP_HINT` finds: "pay"
+# stands for every spelling of Pay.nl), to pick the few descriptions worth the regexes.
+_PAYOUT_HINT_WORDS = tuple(w for w in _PSP_WORDS if not w.startswith("pay")) + ("pay",)
+# `_OTHER_HINT` is plain words joined by "|", so a substring search finds exactly its matches.
+_OTHER_WORDS = tuple(_OTHER_HINT.pattern.split("|"))
+assert all(w.replace(" ", "").isalpha() for w in _OTHER_WORDS)
+
+
 def _rows_mentioning(texts: list[str], words: tuple[str, ...]) -> np.ndarray:
     """Rows whose lower-cased text contains one of `words`: str.find over all texts joined
-    (a C-speed scan per word), instead of a regular expression per row."""
+    (a C-speed scan per word), instead of a regular expression per row. The texts are
+    joined with NUL, which no word contains, so no find spans two rows."""
     out = np.zeros(len(texts), dtype=bool)
     if not texts:
         return out
+    joined = "\0".join(texts)
+    lowered = joined.lower()
+    if len(lowered) != len(joined):  # a few characters lower to two ("İ"): lower one by one
+        texts = [t.lower() for t in texts]
+        lowered = "\0".join(texts)
     lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
     starts = np.concatenate(([0], np.cumsum(lengths + 1)[:-1]))
-    joined = "\n".join(texts).lower()
     found = []
     for word in words:
-        at = joined.find(word)
+        at = lowered.find(word)
         while at >= 0:
             found.append(at)
-            at = joined.find(word, at + 1)
+            at = lowered.find(word, at + 1)
     if found:
         out[np.searchsorted(starts, np.asarray(found, dtype=np.int64), side="right") - 1] = True
     return out
@@ -127,8 +141,11 @@ def _rows_mentioning(texts: list[str], words: tuple[str, ...]) -> np.ndarray:
 class Screening:
     """What the counterparty and description say about the kind of money, per payment.
 
-    The payment provider by counterparty name is found for all payments at once; the
-    description tests run only for the payments that get that far, and are remembered.
+    The payment provider by counterparty name is found for all payments at once. The
+    description tests run only for the payments that get that far: `payout_hint` and
+    `other_words` find the words they need for many payments in one scan per word
+    (payments they have not seen are tested one by one), and the payout regexes run only
+    where the words occur.
     """
 
     def __init__(
@@ -136,11 +153,36 @@ class Screening:
     ) -> None:
         self.names = names
         self.descriptions = descriptions
-        self.psp = np.full(len(names), "", dtype=object)
+        # names repeat (one customer, many payments): each distinct name is looked at once
+        codes, distinct = pd.factorize(np.asarray(names, dtype=object))
+        provider = np.full(len(distinct) + 1, "", dtype=object)
+        distinct = distinct.tolist()
         words = _PSP_WORDS + tuple(w.lower() for w in extra_psp if w)
-        for row in np.flatnonzero(_rows_mentioning(names, words)).tolist():
-            self.psp[row] = psp_name(names[row], extra_psp)
+        for k in np.flatnonzero(_rows_mentioning(distinct, words)).tolist():
+            provider[k] = psp_name(distinct[k], extra_psp)
+        self.psp = provider[codes]
         self._payout: dict[int, bool] = {}
+        self._payout_hint = np.ones(len(names), dtype=bool)  # True until screened
+        self._payout_screened = np.zeros(len(names), dtype=bool)
+        self._other = np.full(len(names), -1, dtype=np.int8)  # -1: not screened yet
+
+    def payout_hint(self, rows: np.ndarray) -> np.ndarray:
+        """False where the description cannot be a payout text (`payout_text` is then false);
+        the descriptions of these payments not seen yet are scanned at once."""
+        todo = rows[~self._payout_screened[rows]]
+        if len(todo):
+            descriptions = [self.descriptions[r] for r in todo.tolist()]
+            self._payout_hint[todo] = _rows_mentioning(descriptions, _PAYOUT_HINT_WORDS)
+            self._payout_screened[todo] = True
+        return self._payout_hint[rows]
+
+    def other_words(self, rows: np.ndarray) -> np.ndarray:
+        """`maybe_other` for many payments at once (those not seen yet scanned together)."""
+        todo = rows[self._other[rows] < 0].tolist()
+        if todo:
+            texts = [f"{self.names[r]} {self.descriptions[r]}" for r in todo]
+            self._other[todo] = _rows_mentioning(texts, _OTHER_WORDS)
+        return self._other[rows] > 0
 
     def payout_text(self, row: int) -> bool:
         """The description names a payment provider and a payout."""
@@ -148,12 +190,18 @@ class Screening:
         if found is None:
             text = self.descriptions[row]
             found = self._payout[row] = bool(
-                _PSP_HINT.search(text.lower()) and _PSP.search(text) and _PAYOUT.search(text)
+                self._payout_hint[row]
+                and _PSP_HINT.search(text.lower())
+                and _PSP.search(text)
+                and _PAYOUT.search(text)
             )
         return found
 
     def maybe_other(self, row: int) -> bool:
         """Counterparty or description has a word of tax, interest, loans or own transfers."""
+        known = self._other[row]
+        if known >= 0:
+            return bool(known)
         return bool(_OTHER_HINT.search(f"{self.names[row]} {self.descriptions[row]}".lower()))
 
 

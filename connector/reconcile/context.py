@@ -116,26 +116,23 @@ class Context:
     def set_remaining(self, remaining: np.ndarray) -> None:
         """Open amounts still free after earlier allocations; amount lookups follow them."""
         self.remaining = remaining
-        for name in ("_amount_order", "_amount_sorted", "_by_amount"):
+        for name in ("_amount_order", "_amount_sorted"):
             self.__dict__.pop(name, None)
 
     def open_with_amount(self, amount: int, currency: int) -> np.ndarray:
-        """Invoice rows whose still-free open amount equals `amount` (same currency)."""
-        rows = self._by_amount.get(amount)
-        if rows is None:
+        """Invoice rows whose still-free open amount equals `amount` (same currency), in
+        row order."""
+        if amount <= 0:
             return _NO_ROWS
+        ordered = self._amount_sorted
+        low = int(ordered.searchsorted(amount, side="left"))
+        high = int(ordered.searchsorted(amount, side="right"))
+        rows = self._amount_order[low:high]
         return rows[self.inv_currency[rows] == currency]
 
-    @cached_property
-    def _by_amount(self) -> dict[int, np.ndarray]:
-        """Free open amount → invoice rows (amounts of at most ten thousand rows each)."""
-        order = self._amount_order
-        amounts = self._amount_sorted
-        cut = np.flatnonzero(np.diff(amounts)) + 1
-        starts = np.concatenate(([0], cut)).tolist()
-        ends = np.concatenate((cut, [len(order)])).tolist()
-        values = amounts[np.asarray(starts, dtype=np.int64)].tolist() if len(order) else []
-        return {v: order[a:b] for v, a, b in zip(values, starts, ends, strict=True) if v > 0}
+    def amount_index(self) -> tuple[np.ndarray, np.ndarray]:
+        """(invoice rows sorted by still-free open amount, stable; those amounts)."""
+        return self._amount_order, self._amount_sorted
 
     @cached_property
     def _amount_order(self) -> np.ndarray:

@@ -1,8 +1,10 @@
 """Per-payment decisions: which rules apply, in which order (the reference implementation).
 
-`fastpath` does the two most common cases (a quoted invoice paid exactly; a known IBAN
-paying the customer's only invoice of that amount) for whole arrays at once and must reach
-the same verdicts; every other payment comes through `PaymentDecider.decide`.
+`fastpath` and `fastpath_short` do the common cases (a quoted invoice paid exactly or
+short, several listed invoices paid exactly, a known IBAN paying the customer's only
+invoice of that amount, an unknown account with nothing in the description) for whole
+arrays at once and must reach the same verdicts (tests/test_reconcile_fastpath.py);
+every other payment comes through `PaymentDecider.decide`.
 """
 
 from __future__ import annotations
@@ -48,6 +50,14 @@ class PaymentDecider(StrongEvidence, CustomerEvidence):
         return str(self.ctx.screening.psp[row])
 
     # -- entry ----------------------------------------------------------------------
+    def decide_many(self, rows: np.ndarray) -> None:
+        """`decide` for each of `rows`; the words the money screening needs are looked up
+        for all of them at once first."""
+        self.ctx.screening.other_words(rows)
+        self.ctx.screening.payout_hint(rows)
+        for row in rows.tolist():
+            self.decide(row)
+
     def decide(self, row: int) -> None:
         ctx, out = self.ctx, self.out
         amount = int(ctx.mut_amount[row])
@@ -176,11 +186,8 @@ class PaymentDecider(StrongEvidence, CustomerEvidence):
         ctx = self.ctx
         exact = set()
         if contact >= 0:
-            exact = {
-                int(i)
-                for i in self._pool(contact, int(ctx.mut_currency[row]))
-                if ctx.remaining[i] == amount
-            }
+            pool = self._pool(contact, int(ctx.mut_currency[row]))
+            exact = set(pool[ctx.remaining[pool] == amount].tolist())
         for h in weak:
             if (
                 ctx.remaining[h.inv] <= 0

@@ -45,7 +45,7 @@ class CustomerEvidence:
         name = ctx.contact_names[contact] or ctx.contact_ids[contact]
         who = f"Paid from {ctx.mut_iban[row]}, a known account of {name}"
         positive = pool[ctx.remaining[pool] > 0]
-        exact = [int(i) for i in positive if ctx.remaining[i] == amount]
+        exact = positive[ctx.remaining[positive] == amount].tolist()
         rule = RULE_IBAN_AMOUNT
         if len(exact) == 1:
             inv = exact[0]
@@ -143,7 +143,8 @@ class CustomerEvidence:
                     0,
                 )
             return
-        rounded = [int(i) for i in positive if 0 < amount - int(ctx.remaining[i]) <= ROUNDING_CENTS]
+        over_by = amount - ctx.remaining[positive]
+        rounded = positive[(over_by > 0) & (over_by <= ROUNDING_CENTS)].tolist()
         for inv in rounded[:3]:
             extra = amount - int(ctx.remaining[inv])
             out.add(
@@ -251,8 +252,14 @@ class CustomerEvidence:
         Candidates come from the amount (an index lookup), and only names sharing a word
         (spelling-tolerant) are compared in full, so a payment costs a handful of comparisons.
         """
+        self.name_and_amount(
+            row, amount, self.ctx.open_with_amount(amount, int(self.ctx.mut_currency[row]))
+        )
+
+    def name_and_amount(self, row: int, amount: int, rows: np.ndarray) -> None:
+        """`_by_name` with the open invoices of exactly this amount (`rows`, in row order)
+        already looked up (the fast path looks them up for many payments at once)."""
         ctx, out, settings = self.ctx, self.out, self.ctx.settings
-        rows = ctx.open_with_amount(amount, int(ctx.mut_currency[row]))
         if len(rows) == 0 or len(rows) > 2 * settings.amount_fanout_limit:
             return  # an amount that common says nothing, even with a similar name
         name = str(ctx.mut_name[row])
@@ -273,7 +280,7 @@ class CustomerEvidence:
             scale = 0.55 + 0.3 * (score - settings.name_threshold) / max(
                 1, 100 - settings.name_threshold
             )
-            mine = [int(i) for i in rows if ctx.inv_contact[i] == contact]
+            mine = rows[ctx.inv_contact[rows] == contact].tolist()
             for k, inv in enumerate(mine):
                 conf = 0.85 * scale if len(mine) == 1 else (0.6 - 0.01 * k) * scale
                 out.add(
@@ -289,10 +296,15 @@ class CustomerEvidence:
                 )
 
     def _amount_only(self, row: int, amount: int) -> None:
-        ctx, out = self.ctx, self.out
-        if out.has_rows_for(row):
+        if self.out.has_rows_for(row):
             return
-        rows = ctx.open_with_amount(amount, int(ctx.mut_currency[row]))
+        self.amount_only(
+            row, amount, self.ctx.open_with_amount(amount, int(self.ctx.mut_currency[row]))
+        )
+
+    def amount_only(self, row: int, amount: int, rows: np.ndarray) -> None:
+        """The single open invoice of exactly this amount (`rows`), as a weak suggestion."""
+        ctx, out = self.ctx, self.out
         if len(rows) == 1:
             inv = int(rows[0])
             out.add(

@@ -32,6 +32,9 @@ from connector.reconcile.rulebook import (
     Hit,
     eur,
     key_words,
+    listed_paid_exactly,
+    part_payment_reason,
+    short_payment_reason,
     shortfall,
 )
 from connector.reconcile.subsets import subsets_summing_to
@@ -124,9 +127,7 @@ class StrongEvidence:
                 SUGGESTED,
                 conf,
                 RULE_SHORT,
-                f"{words}, but the payment is {eur(rest)} short of the open amount "
-                f"{eur(open_cents)} "
-                f"({why}); {eur(rest)} would stay open unless written off.",
+                short_payment_reason(words, rest, open_cents, why),
                 rest,
             )
             return not other_payer  # from another customer's account: look at that customer too
@@ -143,9 +144,7 @@ class StrongEvidence:
                 AUTO,
                 CONF_PARTIAL,
                 RULE_PARTIAL,
-                f"{words}; the payment of {eur(amount)} is a part payment of the open "
-                f"{eur(open_cents)}, "
-                f"so {eur(rest)} stays open.",
+                part_payment_reason(words, amount, open_cents, rest),
                 rest,
             )
             return True
@@ -265,9 +264,7 @@ class StrongEvidence:
                     status,
                     conf,
                     RULE_NUMBERS,
-                    f"The description lists invoices {names}; the payment of {eur(amount)} "
-                    "equals their "
-                    "open amounts together.",
+                    listed_paid_exactly(names, amount),
                     0,
                 )
             return True
@@ -357,14 +354,12 @@ class StrongEvidence:
             if contact < 0:
                 continue
             pool = self._pool(contact, int(ctx.inv_currency[inv]))
-            rivals += [int(i) for i in pool if ctx.remaining[i] == amount and i != inv]
+            rivals += pool[(ctx.remaining[pool] == amount) & (pool != inv)].tolist()
         return rivals
 
     def _payer_has_amount(self, payer: int, amount: int, inv: int) -> bool:
-        return any(
-            self.ctx.remaining[i] == amount
-            for i in self._pool(payer, int(self.ctx.inv_currency[inv]))
-        )
+        pool = self._pool(payer, int(self.ctx.inv_currency[inv]))
+        return bool((self.ctx.remaining[pool] == amount).any())
 
     def _other_payer_words(self, payer: int) -> str:
         name = self.ctx.contact_names[payer] or self.ctx.contact_ids[payer]

@@ -5,6 +5,11 @@ is the strongest). Phase 2 handles every other payment against what phase 1 left
 so a monthly fee paid by reference in phase 1 no longer competes with an unreferenced
 transfer of the same amount in phase 2. Conflicts are settled after each phase over the
 whole batch (see `allocate`), never by the order of the payments.
+
+In each phase the common cases are decided for whole arrays at once (`fastpath`,
+`fastpath_short`); only the rest goes through `PaymentDecider` one payment at a time.
+Both reach the same verdicts (tests/test_reconcile_fastpath.py runs every payment through
+the decider too and compares).
 """
 
 from __future__ import annotations
@@ -21,10 +26,13 @@ from connector.reconcile.decide import PaymentDecider
 from connector.reconcile.evidence import Hits, build_invoice_keys, key_hits, rf_hits
 from connector.reconcile.fastpath import (
     known_account_single_invoice,
+    listed_invoices_paid_exactly,
     psp_counterparties,
     quoted_invoice_paid_exactly,
     strong_rows,
+    unknown_account_without_evidence,
 )
+from connector.reconcile.fastpath_short import quoted_invoice_paid_short
 from connector.reconcile.frames import Books, books_from_records
 from connector.reconcile.model import (
     DEFAULT_SETTINGS,
@@ -37,6 +45,14 @@ from connector.reconcile.textscan import find_groups
 from connector.reconcile.typos import typo_hits
 from connector.records import BankMutation, Contact, Invoice
 
+#: Whole-array versions of the commonest phase-1 verdicts, tried in this order; each
+#: settles some payments, the rest go on to `PaymentDecider`.
+PHASE1_FAST_PATHS = (
+    quoted_invoice_paid_exactly,
+    listed_invoices_paid_exactly,
+    quoted_invoice_paid_short,
+)
+
 FLAG_CONFIDENCE = {
     "psp_payout": 0.9,
     "overpayment": 0.9,
@@ -46,7 +62,10 @@ FLAG_CONFIDENCE = {
 
 
 def reconcile_books(
-    books: Books, settings: ReconcileSettings = DEFAULT_SETTINGS
+    books: Books,
+    settings: ReconcileSettings = DEFAULT_SETTINGS,
+    *,
+    per_payment_only: bool = False,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Frame-level entry point: (matches, flags) frames with ids, cents and reasons.
 
@@ -54,6 +73,10 @@ def reconcile_books(
     remainder_cents — automatic rows first per payment, then suggestions best first.
     flags: mutation_id, kind, reason, amount_cents, invoice_id ("" when none).
     Outgoing payments (amount ≤ 0) are ignored.
+
+    `per_payment_only` sends every payment through `PaymentDecider` (the reference
+    implementation of the rules) instead of the vectorised fast paths; tests use it to
+    prove both reach the same verdicts.
     """
     ctx = build_context(books, settings)
     keys = build_invoice_keys(ctx)
@@ -72,10 +95,12 @@ def reconcile_books(
     decider = PaymentDecider(ctx, hits, out)
 
     # Phase 1: the description firmly names an open invoice.
-    fast, handled = quoted_invoice_paid_exactly(ctx, hits, psp)
-    out.add_many(fast)
-    for row in np.flatnonzero(firm & ~handled).tolist():
-        decider.decide(row)
+    handled = np.zeros(ctx.n_mutations, dtype=bool)
+    for case in () if per_payment_only else PHASE1_FAST_PATHS:
+        found, settled = case(ctx, hits, psp, firm & ~handled)
+        out.add_many(found)
+        handled |= settled
+    decider.decide_many(np.flatnonzero(firm & ~handled))
     matches1, flags1 = out.take()
     matches1, conflicts1 = settle_conflicts(matches1, ctx.inv_open, ctx.inv_number)
     ctx.set_remaining(ctx.inv_open - allocated(matches1, len(ctx.inv_open)))
@@ -83,10 +108,12 @@ def reconcile_books(
     # Phase 2: everything else, against what is still open.
     has_hit = np.zeros(ctx.n_mutations, dtype=bool)
     has_hit[hits.mut] = True
-    fast, handled = known_account_single_invoice(ctx, ~firm & ~has_hit, psp)
-    out.add_many(fast)
-    for row in np.flatnonzero(~firm & ~handled).tolist():
-        decider.decide(row)
+    handled = np.zeros(ctx.n_mutations, dtype=bool)
+    if not per_payment_only:  # descriptions that point nowhere: account, name and amount
+        found, handled = known_account_single_invoice(ctx, ~firm & ~has_hit, psp)
+        out.add_many(found)
+        handled |= unknown_account_without_evidence(ctx, ~firm & ~has_hit & ~handled, decider)
+    decider.decide_many(np.flatnonzero(~firm & ~handled))
     matches2, flags2 = out.take()
     matches2, conflicts2 = settle_conflicts(matches2, ctx.remaining, ctx.inv_number)
 

@@ -36,6 +36,7 @@ from connector.reconcile.keys import (
     reference_keys,
     window_keys,
 )
+from connector.reconcile.labels import label_before
 from connector.reconcile.textscan import Groups, build_buffer, find_groups, find_rf_candidates
 
 TYPO, TAIL_HIT, SHORT, NUM, REF = 0, 1, 2, 3, 4
@@ -76,28 +77,31 @@ class Hits:
         """One row per (payment, invoice): the strongest kind; labelled if any hit was."""
         if len(self) == 0:
             return self
-        frame = pd.DataFrame(
-            {
-                "mut": self.mut,
-                "inv": self.inv,
-                "kind": self.kind,
-                "span": self.end - self.start,
-                "i": np.arange(len(self)),
-            }
-        )
-        labelled = (
-            pd.Series(self.labelled)
-            .groupby([frame["mut"], frame["inv"]])
-            .transform("max")
-            .to_numpy()
-        )
         # strongest kind first; for equal kinds the longest quoted text (the whole reference)
-        frame = frame.sort_values(
-            ["mut", "inv", "kind", "span"], ascending=[True, True, False, False], kind="stable"
-        )
-        keep = np.sort(frame.drop_duplicates(["mut", "inv"])["i"].to_numpy())
-        out = self.select(keep)
-        return Hits(out.mut, out.inv, out.kind, labelled[keep], out.start, out.end, out.note)
+        order = _order_by(self.mut, self.inv, -self.kind, -(self.end - self.start))
+        mut, inv = self.mut[order], self.inv[order]
+        first = np.ones(len(order), dtype=bool)
+        first[1:] = (mut[1:] != mut[:-1]) | (inv[1:] != inv[:-1])
+        starts = np.flatnonzero(first)
+        labelled = np.maximum.reduceat(self.labelled[order], starts)
+        keep = order[starts]
+        by_position = np.argsort(keep, kind="stable")
+        out = self.select(keep[by_position])
+        return Hits(out.mut, out.inv, out.kind, labelled[by_position], out.start, out.end, out.note)
+
+
+def _order_by(*columns: np.ndarray) -> np.ndarray:
+    """Stable order by several integer columns, most significant first: one sort of the
+    columns packed into one int64 when their ranges fit in 63 bits (np.lexsort sorts once
+    per column), else np.lexsort."""
+    lows = [int(c.min()) for c in columns]
+    bits = [max(int(c.max()) - low, 0).bit_length() for c, low in zip(columns, lows, strict=True)]
+    if sum(bits) > 63:
+        return np.lexsort(columns[::-1])
+    key = np.zeros(len(columns[0]), dtype=np.int64)
+    for column, low, width in zip(columns, lows, bits, strict=True):
+        key = (key << width) | (column - low)
+    return np.argsort(key, kind="stable")
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,19 +133,20 @@ _SEPARATORS = str.maketrans("", "", " \t.-/_,:\u00a0\u202f")
 
 def build_invoice_keys(ctx: Context) -> InvoiceKeys:
     n = len(ctx.inv_id)
-    groups = find_groups(build_buffer(ctx.inv_number.tolist()))
+    groups = find_groups(build_buffer(ctx.inv_number.tolist()), noise=False)
     number_keys, significant = invoice_number_keys(groups, n)
-    refs = [r.translate(_SEPARATORS).upper() if r else "" for r in ctx.inv_reference.tolist()]
-    digit_rows, digit_refs, text_refs = [], [], {}
-    for row, ref in enumerate(refs):
-        if len(ref) < 5:
-            continue
-        if ref.isdigit() and ref.isascii() and len(ref) <= 18:
-            digit_rows.append(row)
-            digit_refs.append(ref)
-        else:
-            text_refs.setdefault(ref, []).append(row)
-    ref_keys = reference_keys(np.asarray(digit_rows, dtype=np.int64), digit_refs)
+    given = np.flatnonzero(ctx.inv_reference != "")
+    refs = [r.translate(_SEPARATORS).upper() for r in ctx.inv_reference[given].tolist()]
+    length = np.fromiter(map(len, refs), dtype=np.int64, count=len(refs))
+    digits = np.fromiter(
+        (r.isdigit() and r.isascii() for r in refs), dtype=bool, count=len(refs)
+    ) & (length <= 18)
+    usable = length >= 5
+    digit_at = np.flatnonzero(usable & digits)
+    ref_keys = reference_keys(given[digit_at], [refs[k] for k in digit_at.tolist()])
+    text_refs: dict[str, list[int]] = {}
+    for k in np.flatnonzero(usable & ~digits).tolist():
+        text_refs.setdefault(refs[k], []).append(int(given[k]))
     keys = Keys(
         *(np.concatenate((getattr(number_keys, f), getattr(ref_keys, f))) for f in Keys.__slots__)
     )
@@ -195,7 +200,7 @@ def key_hits(ctx: Context, ik: InvoiceKeys, groups: Groups) -> tuple[Hits, Keys,
     span = np.int64(1 << 20)
     window_code = (mut * span + first) * 16 + size
     full_windows = window_code[key_kind != TAIL]
-    keep = (key_kind != TAIL) | ~np.isin(window_code, full_windows)
+    keep = (key_kind != TAIL) | ~_member(window_code, full_windows)
     mut, inv, first, size, key_kind, chunk, chunk_size, fits_payment = (
         a[keep] for a in (mut, inv, first, size, key_kind, chunk, chunk_size, fits_payment)
     )
@@ -205,7 +210,7 @@ def key_hits(ctx: Context, ik: InvoiceKeys, groups: Groups) -> tuple[Hits, Keys,
     # references need no label; tails kept only as possible continuations are judged later
     worded = (key_kind == FULL) | ((key_kind == TAIL) & fits_payment)
     unique_starts, back = np.unique(start[worded], return_inverse=True)
-    labels[worded] = label_before(ctx, unique_starts)[back]
+    labels[worded] = label_before(ctx.buffer, unique_starts)[back]
     labelled = labels > 0
     numbered = key_kind == FULL
 
@@ -245,10 +250,15 @@ def _continuations(ctx: Context, kind, inv, chunk, first, size) -> None:
         return
     span = np.int64(1 << 20)
     full_end = chunk[full] * span + first[full] + size[full]
-    tails = np.flatnonzero((kind == TAIL_HIT) & np.isin(chunk * span + first, full_end))
+    tail_start = chunk * span + first
+    tails = np.flatnonzero((kind == TAIL_HIT) & _member(tail_start, full_end))
     if len(tails) == 0:
         return
-    ends = {int(e): int(inv[i]) for e, i in zip(full_end.tolist(), full.tolist(), strict=True)}
+    heads = _member(full_end, tail_start[tails])  # only these are ever looked up
+    ends = {
+        int(e): int(inv[i])
+        for e, i in zip(full_end[heads].tolist(), full[heads].tolist(), strict=True)
+    }
     for i in tails.tolist():
         head = ends.get(int(chunk[i] * span + first[i]))
         if head is None or head == inv[i]:
@@ -263,10 +273,16 @@ def _covered(
     chunk: np.ndarray, first: np.ndarray, size: np.ndarray, chunk_size: np.ndarray
 ) -> np.ndarray:
     """True where the hit windows of a chunk tile all of it ("10452 10453": a list of numbers)."""
-    frame = pd.DataFrame({"chunk": chunk, "first": first, "size": size}).drop_duplicates()
-    per_chunk = frame.groupby("chunk")["size"].sum()
-    tiled = per_chunk.reindex(chunk).to_numpy() == chunk_size
-    return tiled
+    if len(chunk) == 0:
+        return np.zeros(0, dtype=bool)
+    windows = np.unique((chunk << 36) | (first << 4) | size)  # size < 16, first < 2^32
+    covered = np.bincount(windows >> 36, weights=windows & 15, minlength=int(chunk.max()) + 1)
+    return covered[chunk] == chunk_size  # small whole numbers: exact as float
+
+
+def _member(values: np.ndarray, among: np.ndarray) -> np.ndarray:
+    """np.isin by hash table (numpy sorts both sides; this is several times faster here)."""
+    return pd.Series(values, copy=False).isin(among).to_numpy()
 
 
 def _distinct_per_window(mut, first, size, inv) -> np.ndarray:
@@ -308,181 +324,6 @@ def _outermost(chunk: np.ndarray, first: np.ndarray, size: np.ndarray) -> np.nda
     keep = np.empty(len(chunk), dtype=bool)
     keep[order] = ~inside[window_id]
     return keep
-
-
-_INVOICE_WORDS = frozenset(
-    (
-        "FACTUUR",
-        "FACTUREN",
-        "FACTUURNR",
-        "FACTUURNUMMER",
-        "FACTUURNUMMERS",
-        "FACT",
-        "FACTNR",
-        "FAC",
-        "FCT",
-        "FA",
-        "F",
-        "FNR",
-        "FAKTUUR",
-        "INV",
-        "INVOICE",
-        "INVOICES",
-        "INVNR",
-        "NOTA",
-        "NOTANR",
-        "REF",
-        "REFERENTIE",
-        "KENMERK",
-        "BETALINGSKENMERK",
-        "BETKENM",
-        "KENM",
-        "BETREFT",
-        "BETR",
-        "TERMIJN",
-        "RE",
-        "VF",
-        "DEELBETALING",
-    )
-)
-_NOT_INVOICE_WORDS = frozenset(
-    (
-        "KLANT",
-        "KLANTNR",
-        "KLANTNUMMER",
-        "KLANTCODE",
-        "KLANTREF",
-        "DEBITEUR",
-        "DEBITEURNR",
-        "DEBITEURNUMMER",
-        "DEB",
-        "DEBNR",
-        "RELATIE",
-        "RELATIENR",
-        "RELATIENUMMER",
-        "LID",
-        "LIDNR",
-        "LIDNUMMER",
-        "LIDMAATSCHAP",
-        "KVK",
-        "KVKNR",
-        "BTW",
-        "BTWNR",
-        "POSTCODE",
-        "POLIS",
-        "POLISNR",
-        "POLISNUMMER",
-        "CONTRACT",
-        "CONTRACTNR",
-        "CONTRACTNUMMER",
-        "ORDER",
-        "ORDERNR",
-        "ORDERNUMMER",
-        "BESTELLING",
-        "BESTELNR",
-        "BESTELNUMMER",
-        "MACHTIGING",
-        "MANDAAT",
-        "TEL",
-        "TELEFOON",
-        "KENTEKEN",
-        "PAS",
-        "TRANSACTIE",
-        "TRANSACTIENR",
-        "TRNSNR",
-        "CUSTOMER",
-        "ACCOUNT",
-        "CLIENT",
-        "DOSSIER",
-        "DOSSIERNR",
-        "ZAAK",
-        "ZAAKNR",
-        "ABONNEMENT",
-        "ABONNEMENTSNR",
-        "HUISNR",
-        "HUISNUMMER",
-        "ID",
-        "BUS",
-        "POSTBUS",
-        "BSN",
-        "PERSONEELSNR",
-        "PERIODE",
-        "JAAR",
-        "KWARTAAL",
-        "MAAND",
-        "WEEK",
-        "ORD",
-        "ITEM",
-        "ARTIKEL",
-        "ARTIKELNR",
-        "PROJECT",
-        "PROJECTNR",
-        "OFFERTE",
-        "OFFERTENR",
-        "AANSLAG",
-        "AANSLAGNR",
-        "AANSLAGNUMMER",
-        "VOLGNR",
-        "BOEKING",
-    )
-)
-_NOT_INVOICE_PREFIXES = ("KLANT", "DEBITEUR", "RELATIE", "ORDER", "LIDMAAT", "POLIS", "CONTRACT")
-_INVOICE_PREFIXES = ("FACTU", "FAKTU", "INVOICE", "BETALINGSKENM")
-_NOT_INVOICE_SUFFIXES = (
-    "STRAAT",
-    "WEG",
-    "LAAN",
-    "PLEIN",
-    "KADE",
-    "GRACHT",
-    "SINGEL",
-    "STEEG",
-    "HOF",
-    "PARK",
-)
-_NUMBER_WORDS = frozenset(("NR", "NO", "NUM", "NUMMER", "NUMBER", "NUMBERS", "NRS", "NUMMERS"))
-# Read backwards from the number: skip punctuation, take up to three words (reversed text).
-_WORDS_BACKWARDS = re.compile(rb"[^A-Z0-9]*([A-Z]+)(?:[^A-Z0-9]*([A-Z]+))?(?:[^A-Z0-9]*([A-Z]+))?")
-
-
-def _word_label(word: str) -> int:
-    if (
-        word in _NOT_INVOICE_WORDS
-        or word.startswith(_NOT_INVOICE_PREFIXES)
-        or word.endswith(_NOT_INVOICE_SUFFIXES)
-    ):
-        return -1
-    if word in _INVOICE_WORDS or word.startswith(_INVOICE_PREFIXES):
-        return 1
-    return 0
-
-
-def label_before(ctx: Context, starts: np.ndarray) -> np.ndarray:
-    """+1 when the number follows an invoice word, -1 when it follows another label, else 0.
-
-    Reads the words between the previous number and this one, at most the last two
-    (number words like "nr" skipped): "klant nr 12", "fact.nr. 12", "klantnummer F00224"
-    (where "F" is glued to the number). A label for something else wins over an invoice word.
-    """
-    buf = ctx.buffer
-    lows = buf.starts[buf.row_of(starts)]
-    raw = buf.raw
-    out = np.zeros(len(starts), dtype=np.int64)
-    cache: dict[bytes, int] = {}
-    for i, (s, lo) in enumerate(zip(starts.tolist(), lows.tolist(), strict=True)):
-        window = raw[max(lo, s - 40) : s]
-        label = cache.get(window)
-        if label is None:
-            m = _WORDS_BACKWARDS.match(window[::-1])
-            label = 0
-            if m:
-                words = [w[::-1].decode("latin-1") for w in m.groups() if w]
-                words = [w for w in words if w not in _NUMBER_WORDS][:2]
-                labels = [_word_label(w) for w in words]
-                label = -1 if -1 in labels else (1 if 1 in labels else 0)
-            cache[window] = label
-        out[i] = label
-    return out
 
 
 def rf_hits(ctx: Context, ik: InvoiceKeys) -> tuple[Hits, list[tuple[int, str, int]]]:

@@ -277,7 +277,7 @@ def window_keys(groups: Groups, ref_lengths: set[int], number_sizes: set[int]) -
 @dataclass(frozen=True, slots=True)
 class KeyIndex:
     """Keys prepared for lookups: a hash table of the distinct hashes and, per hash, the
-    slice of `order` (key rows sorted by hash) that carries it."""
+    slice of `order` (key rows grouped by hash, in row order within a hash) that carries it."""
 
     keys: Keys
     table: pd.Index
@@ -287,14 +287,21 @@ class KeyIndex:
 
 
 def index_keys(keys: Keys) -> KeyIndex:
-    hashes = keys.hash
-    order = np.argsort(hashes, kind="stable")
-    ordered = hashes[order]
-    first = np.ones(len(ordered), dtype=bool)
-    first[1:] = ordered[1:] != ordered[:-1]
-    starts = np.flatnonzero(first)
-    counts = np.diff(np.append(starts, len(ordered)))
-    return KeyIndex(keys, pd.Index(ordered[starts]), starts, counts, order)
+    """Group the key rows by hash without sorting them all: most hashes belong to one row,
+    which goes straight to its place; only the rows of shared hashes are sorted."""
+    codes, distinct = pd.factorize(keys.hash)
+    counts = np.bincount(codes, minlength=len(distinct))
+    starts = np.cumsum(counts) - counts
+    order = np.empty(len(codes), dtype=np.int64)
+    alone = counts[codes] == 1
+    order[starts[codes[alone]]] = np.flatnonzero(alone)
+    shared = np.flatnonzero(~alone)
+    shared = shared[np.argsort(codes[shared], kind="stable")]
+    group = codes[shared]
+    first = np.flatnonzero(np.diff(group, prepend=-1) != 0)
+    rank = np.arange(len(shared)) - np.repeat(first, np.diff(np.append(first, len(shared))))
+    order[starts[group] + rank] = shared
+    return KeyIndex(keys, pd.Index(distinct), starts, counts, order)
 
 
 def join(left: Keys, right: KeyIndex, fanout_limit: int) -> tuple[np.ndarray, np.ndarray]:

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
+
 from connector.reconcile.context import Context
 from connector.reconcile.evidence import REF
+from connector.reconcile.model import ReconcileSettings
 
 CONF_REFERENCE = 0.99
 CONF_NUMBER = 0.98
@@ -22,6 +25,54 @@ def eur(cents: int) -> str:
     sign = "-" if cents < 0 else ""
     cents = abs(int(cents))
     return f"{sign}EUR {cents // 100}.{cents % 100:02d}"
+
+
+def listed_paid_exactly(names: str, amount: int) -> str:
+    """Reason for rule 3: every listed invoice found, and together exactly the amount."""
+    return (
+        f"The description lists invoices {names}; the payment of {eur(amount)} equals their "
+        "open amounts together."
+    )
+
+
+def short_payment_reason(words: str, rest: int, open_cents: int, why: str) -> str:
+    """Reason for rule 8: a quoted invoice paid a little short."""
+    return (
+        f"{words}, but the payment is {eur(rest)} short of the open amount {eur(open_cents)} "
+        f"({why}); {eur(rest)} would stay open unless written off."
+    )
+
+
+def part_payment_reason(words: str, amount: int, open_cents: int, rest: int) -> str:
+    """Reason for rule 4: a quoted invoice paid in part, the rest stays open."""
+    return (
+        f"{words}; the payment of {eur(amount)} is a part payment of the open "
+        f"{eur(open_cents)}, so {eur(rest)} stays open."
+    )
+
+
+def shortfalls(paid: np.ndarray, open_cents: np.ndarray, settings: ReconcileSettings) -> list[str]:
+    """`shortfall` for whole arrays ("" where the payment is not a near-miss)."""
+    paid = np.asarray(paid, dtype=np.int64)
+    open_cents = np.asarray(open_cents, dtype=np.int64)
+    diff = open_cents - paid
+    why = np.full(len(paid), "", dtype=object)
+    undecided = (diff > 0) & (paid > 0)
+    for permille in settings.discount_rates_permille:
+        expected = (open_cents * (1000 - permille) + 500) // 1000
+        hit = undecided & (np.abs(paid - expected) <= 1)
+        why[hit] = f"{permille / 10:g}% payment discount deducted"
+        undecided &= ~hit
+    rounding = undecided & (diff <= ROUNDING_CENTS)
+    why[rounding] = "rounding difference"
+    undecided &= ~rounding
+    costs = (
+        undecided
+        & (diff <= settings.fee_tolerance_cents)
+        & (diff * 1000 <= open_cents * settings.fee_tolerance_permille)
+    )
+    why[costs] = "bank or payment-provider costs deducted?"
+    return why.tolist()
 
 
 def shortfall(paid: int, open_cents: int, ctx: Context) -> str:
@@ -55,13 +106,14 @@ class Hit:
 
 def key_words(ctx: Context, hit: Hit) -> str:
     """How the description names the invoice, for a reason."""
-    number = ctx.inv_number[hit.inv]
-    if hit.kind == REF:
-        return (
-            f"The description holds payment reference {ctx.inv_reference[hit.inv]} of "
-            f"invoice {number}"
-        )
-    written = f" (written '{hit.quoted}')" if hit.quoted and hit.quoted != number else ""
+    return quote_words(hit.kind, ctx.inv_number[hit.inv], ctx.inv_reference[hit.inv], hit.quoted)
+
+
+def quote_words(kind: int, number: str, reference: str, quoted: str) -> str:
+    """How the description names an invoice (`quoted`: the text as written), for a reason."""
+    if kind == REF:
+        return f"The description holds payment reference {reference} of invoice {number}"
+    written = f" (written '{quoted}')" if quoted and quoted != number else ""
     return f"The description holds invoice number {number}{written}"
 
 

@@ -42,3 +42,30 @@ def subsets_summing_to(
     for i in order[:max_results]:
         out.append(tuple(int(j) for j in np.flatnonzero(bits[i])))
     return out
+
+
+def subsets_reach(amounts: np.ndarray, group: np.ndarray, targets: np.ndarray) -> np.ndarray:
+    """For many small sets at once: positions (of each set's first row) whose set has two or
+    more items summing exactly to the set's target.
+
+    `amounts` holds the sets one after another (rows of one set adjacent, labelled by
+    `group`; `targets` repeats the set's target on each row). Sets of equal size are done
+    together: their amounts times the 0/1 matrix of all subsets.
+    """
+    if len(amounts) == 0:
+        return np.zeros(0, dtype=np.int64)
+    first = np.flatnonzero(np.diff(group, prepend=group[0] - 1) != 0)
+    sizes = np.diff(np.append(first, len(group)))
+    found = []
+    for size in np.unique(sizes).tolist():
+        if size < 2 or size > 20:
+            continue
+        sets = first[sizes == size]
+        values = np.asarray(amounts, dtype=np.int64)[sets[:, None] + np.arange(size)[None, :]]
+        masks = np.arange(1 << size)
+        bits = (masks[:, None] >> np.arange(size)[None, :]) & 1
+        bits = bits[bits.sum(axis=1) >= 2]
+        sums = values @ bits.T
+        hit = (sums == np.asarray(targets, dtype=np.int64)[sets][:, None]).any(axis=1)
+        found.append(sets[hit])
+    return np.sort(np.concatenate(found)) if found else np.zeros(0, dtype=np.int64)

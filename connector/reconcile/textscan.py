@@ -68,6 +68,25 @@ KEEP_TAGS = ("REMI", "EREF", "PREF", "KREF")
 _ALL_TAGS = DROP_TAGS + KEEP_TAGS
 
 
+def _tag_codes() -> dict[int, tuple[np.ndarray, np.ndarray]]:
+    """Per tag length: the tags' bytes as sorted integers, and each one's index in _ALL_TAGS."""
+    out = {}
+    for length in sorted({len(t) for t in _ALL_TAGS}):
+        pairs = sorted(
+            (int.from_bytes(t.encode(), "big"), i)
+            for i, t in enumerate(_ALL_TAGS)
+            if len(t) == length
+        )
+        out[length] = (
+            np.array([code for code, _ in pairs], dtype=np.int64),
+            np.array([i for _, i in pairs], dtype=np.int64),
+        )
+    return out
+
+
+_TAG_CODES = _tag_codes()
+
+
 @dataclass(frozen=True, slots=True)
 class TextBuffer:
     """All texts as one upper-cased byte buffer; row i is raw[starts[i]:ends[i]]."""
@@ -79,6 +98,10 @@ class TextBuffer:
 
     def row_of(self, positions: np.ndarray) -> np.ndarray:
         return np.searchsorted(self.starts, positions, side="right") - 1
+
+    def text_all(self) -> str:
+        """The whole buffer as text (offsets as in `raw`), decoded once."""
+        return self.raw.decode("latin-1")
 
     def text(self, row: int) -> str:
         return self.raw[self.starts[row] : self.ends[row]].decode("latin-1")
@@ -135,23 +158,18 @@ def find_tags(buffer: TextBuffer) -> TagZones:
     data = buffer.data
     slashes = np.flatnonzero(data == ord("/"))
     found_pos, found_tag, found_len = [], [], []
-    for length in sorted({len(t) for t in _ALL_TAGS}):
+    for length, (wanted, tag_of) in _TAG_CODES.items():
         pos = slashes[slashes + length + 1 < len(data)]
         closing = data[pos + length + 1] == ord("/")
         pos = pos[closing]
         code = np.zeros(len(pos), dtype=np.int64)
         for k in range(length):
             code = code * 256 + data[pos + 1 + k]
-        for index, tag in enumerate(_ALL_TAGS):
-            if len(tag) != length:
-                continue
-            want = 0
-            for ch in tag.encode():
-                want = want * 256 + ch
-            hit = pos[code == want]
-            found_pos.append(hit)
-            found_tag.append(np.full(len(hit), index, dtype=np.int64))
-            found_len.append(np.full(len(hit), length, dtype=np.int64))
+        at = np.minimum(np.searchsorted(wanted, code), len(wanted) - 1)
+        hit = wanted[at] == code
+        found_pos.append(pos[hit])
+        found_tag.append(tag_of[at[hit]])
+        found_len.append(np.full(int(hit.sum()), length, dtype=np.int64))
     if not found_pos:
         empty = np.zeros(0, dtype=np.int64)
         return TagZones(empty, empty, empty, empty, empty)
@@ -218,11 +236,12 @@ def _runs(flags: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return change[0::2], change[1::2]
 
 
-def find_groups(buffer: TextBuffer, skip: Zones | None = None) -> Groups:
+def find_groups(buffer: TextBuffer, skip: Zones | None = None, *, noise: bool = True) -> Groups:
     """Digit groups and chunks of every row, with look-alike numbers marked as noise.
 
     Groups inside `skip` zones (SEPA envelope) and inside mixed codes (IBANs, PSP ids: a
-    run of letters and digits switching twice or more) are left out.
+    run of letters and digits switching twice or more) are left out. Without `noise`
+    (invoice numbers, which hold no dates or amounts) nothing is marked.
     """
     data = buffer.data
     is_digit = (data >= ord("0")) & (data <= ord("9"))
@@ -255,11 +274,13 @@ def find_groups(buffer: TextBuffer, skip: Zones | None = None) -> Groups:
     joined = same_row & (one_sep | spaced)
     chunk = np.cumsum(~joined) - 1
 
-    noise = _dates(value, g_len, joined, data, prev_end)
-    noise |= _amounts(data, g_start, g_end, g_len, joined)
-    noise |= _postcodes(data, g_end, g_len, value, joined)
+    look_alike = np.zeros(n, dtype=bool)
+    if noise:
+        look_alike |= _dates(value, g_len, joined, data, prev_end)
+        look_alike |= _amounts(data, g_start, g_end, g_len, joined)
+        look_alike |= _postcodes(data, g_end, g_len, value, joined)
     return Groups(
-        row=row, start=g_start, end=g_end, value=value, length=g_len, chunk=chunk, noise=noise
+        row=row, start=g_start, end=g_end, value=value, length=g_len, chunk=chunk, noise=look_alike
     )
 
 
@@ -269,13 +290,15 @@ def _letter_run(
     """Length of the run of letters starting at `first` going `step` (+1/-1), at most `limit`
     + 1 (longer runs are words, not codes), and the position just beyond it."""
     length = np.zeros(len(first), dtype=np.int64)
-    alive = np.ones(len(first), dtype=bool)
+    alive = np.arange(len(first))  # still in a run of letters; the rest stopped
     for k in range(limit + 1):
-        p = first + step * k
-        inside = alive & (p >= 0) & (p < len(data))
+        p = first[alive] + step * k
+        inside = (p >= 0) & (p < len(data))
         inside[inside] = _CLASS[data[p[inside]]] == ALPHA
-        length += inside
-        alive = inside
+        alive = alive[inside]
+        if len(alive) == 0:
+            break
+        length[alive] += 1
     return length, first + step * length
 
 
@@ -306,12 +329,13 @@ def _in_mixed_code(data: np.ndarray, g_start: np.ndarray, g_end: np.ndarray) -> 
 
 def _group_values(data: np.ndarray, g_start: np.ndarray, g_len: np.ndarray) -> np.ndarray:
     """Integer value of each digit run (leading zeros vanish); -1 for runs over 18 digits."""
-    width = int(min(g_len.max(), 18))
     value = np.zeros(len(g_start), dtype=np.int64)
-    for k in range(width):
-        take = g_len > k
-        digit = data[np.minimum(g_start + k, len(data) - 1)].astype(np.int64) - 48
-        value = np.where(take, value * 10 + digit, value)
+    longer = np.arange(len(g_start))  # the groups with a k-th digit (most are short)
+    for k in range(18):
+        longer = longer[g_len[longer] > k]
+        if len(longer) == 0:
+            break
+        value[longer] = value[longer] * 10 + (data[g_start[longer] + k].astype(np.int64) - 48)
     value[g_len > 18] = -1
     return value
 
