@@ -4,6 +4,7 @@ Runs the CSV path (files written, read back, reconciled) on:
   * generated administrations (five numbering/reference styles, every phenomenon of the
     issue, `--cases` payments per phenomenon per administration, `--seeds` seeds), and
   * the hand-written tricky table in tests/data/reconcile/, and
+  * the independent hand-labelled set in tests/data/reconcile_holdout/, and
   * any labelled pair given with --invoices/--mutations (same columns as the command plus
     phenomenon, expect_invoices, certain, determinable, expect_flag).
 
@@ -22,15 +23,22 @@ from pathlib import Path
 from connector.reconcile.csv_io import read_books_csv
 from connector.reconcile.engine import reconcile_books
 from connector.reconcile.labelled import LabelledSet, read_labelled_csv, standard_sets
+from connector.reconcile.model import DEFAULT_SETTINGS, ReconcileSettings
 from connector.reconcile.scoring import Tally, merge, report, score
 
 TRICKY = Path(__file__).resolve().parents[1] / "tests" / "data" / "reconcile"
+#: Labelled by someone who never read the engine (one administration, plain 5-digit numbers,
+#: ING/Rabo/ABN export styles): the closest we have to the held-out set.
+HOLDOUT = Path(__file__).resolve().parents[1] / "tests" / "data" / "reconcile_holdout"
+HOLDOUT_SETTINGS = ReconcileSettings(own_names=("Van Leeuwen Installatietechniek B.V.",))
 
 
-def evaluate(labelled: LabelledSet, folder: Path) -> dict[str, Tally]:
+def evaluate(
+    labelled: LabelledSet, folder: Path, settings: ReconcileSettings = DEFAULT_SETTINGS
+) -> dict[str, Tally]:
     inv, mut = labelled.write(folder)
     books, _ = read_books_csv(inv, mut)
-    matches, flags = reconcile_books(books)
+    matches, flags = reconcile_books(books, settings)
     return score(labelled.expectations, matches, flags)
 
 
@@ -43,9 +51,11 @@ def evaluate_generated(seeds: list[int], cases: int) -> dict[str, Tally]:
     return merge(results)
 
 
-def evaluate_pair(invoices: Path, mutations: Path) -> dict[str, Tally]:
+def evaluate_pair(
+    invoices: Path, mutations: Path, settings: ReconcileSettings = DEFAULT_SETTINGS
+) -> dict[str, Tally]:
     with tempfile.TemporaryDirectory() as tmp:
-        return evaluate(read_labelled_csv(invoices, mutations), Path(tmp))
+        return evaluate(read_labelled_csv(invoices, mutations), Path(tmp), settings)
 
 
 def show(title: str, tallies: dict[str, Tally], verbose: bool) -> None:
@@ -69,6 +79,8 @@ def main() -> None:
     )
     parser.add_argument("--invoices", type=Path, help="a labelled invoices.csv (with --mutations)")
     parser.add_argument("--mutations", type=Path)
+    parser.add_argument("--own-name", action="append", default=[], help="the administration's own name")
+    parser.add_argument("--own-iban", action="append", default=[], help="an own account")
     parser.add_argument("-v", "--verbose", action="store_true")
     args = parser.parse_args()
     start = time.perf_counter()
@@ -82,12 +94,15 @@ def main() -> None:
         evaluate_pair(TRICKY / "tricky_invoices.csv", TRICKY / "tricky_mutations.csv"),
         args.verbose,
     )
+    show(
+        "independent hand-labelled set (tests/data/reconcile_holdout)",
+        evaluate_pair(HOLDOUT / "invoices.csv", HOLDOUT / "mutations.csv", HOLDOUT_SETTINGS),
+        args.verbose,
+    )
     if args.invoices and args.mutations:
-        show(
-            f"labelled pair {args.mutations}",
-            evaluate_pair(args.invoices, args.mutations),
-            args.verbose,
-        )
+        own = ReconcileSettings(own_names=tuple(args.own_name), own_ibans=tuple(args.own_iban))
+        show(f"labelled pair {args.mutations}", evaluate_pair(args.invoices, args.mutations, own),
+             args.verbose)
     print(f"\n({time.perf_counter() - start:.1f} s)")
 
 

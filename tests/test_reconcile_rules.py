@@ -296,6 +296,42 @@ def test_own_account_is_an_own_transfer():
     assert [f.kind for f in result.flags] == ["not_a_customer_payment"]
 
 
+def test_a_line_in_the_administrations_own_name_is_an_own_transfer():
+    own = pay("saldo naar ING", "399.30", name="VAN LEEUWEN INSTALLATIETECHNIEK BV", iban="NL80ABNA6323689662")
+    result = run(own, own_names=("Van Leeuwen Installatietechniek B.V.",))
+    assert result.matches == () and [f.kind for f in result.flags] == ["not_a_customer_payment"]
+    assert run(own).flags == ()  # without the own name it is just an unknown payer
+
+
+def test_a_refund_from_an_insurer_is_not_called_a_tax_refund():
+    result = run(pay("restitutie premie polis 2049317", "399.30", name="INTERPOLIS"))
+    (flag,) = result.flags
+    assert flag.kind == "not_a_customer_payment" and "refund" in flag.reason
+    assert "Belastingdienst" not in flag.reason
+
+
+@pytest.mark.parametrize(
+    "text", ["betalingsregeling 20518 1/4", "20518 1e termijn", "termijn 2 van 4 20518"]
+)
+def test_an_instalment_count_next_to_a_plain_number_leaves_it_a_full_number(text):
+    plain = [invoice("i518", "20518", "c-jansen", "1694.00")]
+    (match,) = run(pay(text, "423.50", iban=JANSEN_IBAN), extra=plain).matches
+    assert (match.invoice_id, match.status, match.remainder) == ("i518", "auto", Decimal("1270.50"))
+
+
+def test_a_short_number_puts_the_fee_it_fits_first():
+    result = run(pay("fact 45", "50.00", iban=BAKKER_IBAN))
+    assert only(result) == [("i45", "suggested"), ("i44", "suggested")]
+    assert "'45' fits invoice 2026-0045" in result.matches[0].reason
+
+
+def test_a_payment_is_called_part_of_an_invoice_only_when_the_invoice_is_larger():
+    result = run(pay("", "55.00", iban=BAKKER_IBAN))
+    assert result.matches[0].invoice_id == "i47"  # 55.00 can be part of the 75.00 one
+    assert "part payment of invoice 2026-0047" in result.matches[0].reason
+    assert all("part payment" not in m.reason for m in result.matches[1:])
+
+
 def test_paying_a_paid_invoice_again_is_an_overpayment():
     result = run(pay("factuur 2026-0030", "99.00", name="NOORD CONSULTANCY"))
     assert result.auto() == ()

@@ -11,6 +11,7 @@ import click
 
 from connector.reconcile.csv_io import BadInputFile
 from connector.reconcile.csv_run import reconcile_csv
+from connector.reconcile.model import ReconcileSettings
 
 HELP = """Match incoming bank payments to open invoices.
 
@@ -73,11 +74,18 @@ def register(group: click.Group) -> None:
     @click.option(
         "--skip-bad-rows", is_flag=True, help="Report bad rows on stderr and go on without them."
     )
+    @click.option("--own-iban", "own_ibans", multiple=True, metavar="IBAN",
+                  help="An account of the administration itself: money from it is an own transfer (repeatable).")
+    @click.option("--own-name", "own_names", multiple=True, metavar="NAME",
+                  help="The administration's own (trade) name, for own transfers shown by name (repeatable).")
     def reconcile_command(
-        invoices: Path, mutations: Path, output: Path, skip_bad_rows: bool
+        invoices: Path, mutations: Path, output: Path, skip_bad_rows: bool,
+        own_ibans: tuple[str, ...], own_names: tuple[str, ...],
     ) -> None:
+        settings = ReconcileSettings(own_ibans=own_ibans, own_names=own_names)
         try:
-            summary = reconcile_csv(invoices, mutations, output, skip_bad_rows=skip_bad_rows)
+            summary = reconcile_csv(invoices, mutations, output, skip_bad_rows=skip_bad_rows,
+                                    settings=settings)
         except BadInputFile as exc:
             raise BadInput(str(exc)) from None
         except OSError as exc:

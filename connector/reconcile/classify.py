@@ -40,10 +40,9 @@ _PAYOUT = re.compile(
     re.IGNORECASE,
 )
 _TAX = re.compile(
-    r"belastingdienst|\bbelastingen\b|teruggaa?f|teruggave|omzetbelasting|restitutie|"
-    r"\bvpb\b|toeslag",
-    re.IGNORECASE,
+    r"belastingdienst|\bbelastingen\b|omzetbelasting|\bvpb\b|toeslag", re.IGNORECASE
 )
+_REFUND = re.compile(r"teruggaa?f|teruggave|restitutie|terugbetaling|terugstorting", re.IGNORECASE)
 _INTEREST = re.compile(
     r"\b(?:credit|spaar)?rente(?:vergoeding)?\b|\binterest(?: payment)?\b", re.IGNORECASE
 )
@@ -55,7 +54,7 @@ _FUNDING = re.compile(
 )
 _OWN = re.compile(
     r"eigen rekening|spaarrekening|\bvan spaar|\bnaar spaar|interne overboeking|"
-    r"overboeking eigen|kasstorting|\bstorting\b|\bspaarpot\b",
+    r"overboeking eigen|kasstorting|\bstorting\b|\bspaarpot\b|rekening[- ]?courant",
     re.IGNORECASE,
 )
 
@@ -69,7 +68,7 @@ _PSP_HINT = re.compile(
 _OTHER_HINT = re.compile(
     r"belasting|teruggaa|teruggave|restitutie|vpb|toeslag|rente|interest|lening|krediet|"
     r"financiering|qredits|hypothe|kapitaal|dividend|subsidie|uwv|svb|salaris|uitkering|"
-    r"eigen rek|spaar|interne|overboeking eigen|storting"
+    r"eigen rek|spaar|interne|overboeking eigen|storting|courant|terugbetaling|terugstorting"
 )
 
 
@@ -277,6 +276,13 @@ def classify(
         return Classification(
             NOT_CUSTOMER,
             "Looks like a tax refund or allowance (Belastingdienst): not a customer payment.",
+        )
+    if _REFUND.search(text):
+        return Classification(
+            NOT_CUSTOMER,
+            "Looks like a refund (restitutie, teruggave, terugbetaling) from a supplier, insurer or "
+            "authority: "
+            "not a customer payment.",
         )
     if _INTEREST.search(text):
         return Classification(

@@ -15,6 +15,7 @@ import pandas as pd
 from connector.reconcile.classify import Screening, screen
 from connector.reconcile.frames import Books
 from connector.reconcile.model import ReconcileSettings
+from connector.reconcile.names import name_parts
 from connector.reconcile.textscan import (
     TagZones,
     TextBuffer,
@@ -189,12 +190,7 @@ def build_context(books: Books, settings: ReconcileSettings) -> Context:
     iban_owner = _iban_owners(books, contact_ids)
     mut_contact = np.array(iban_owner.reindex(ibans_in).fillna(NO_CONTACT).to_numpy(dtype=np.int64))
     mut_contact[ibans_in == ""] = NO_CONTACT
-    own = {"".join(i.split()).upper() for i in settings.own_ibans}
-    own_account = (
-        np.array([iban in own for iban in ibans_in], dtype=bool)
-        if own
-        else np.zeros(len(ibans_in), bool)
-    )
+    own_account = _own_accounts(ibans_in, names_in, settings)
     mut_currency = currencies.get_indexer(_texts(mut["currency"])[incoming]).astype(np.int64)
 
     return Context(
@@ -225,6 +221,21 @@ def build_context(books: Books, settings: ReconcileSettings) -> Context:
         envelope=envelope,
         screening=screen(names_in.tolist(), descriptions.tolist(), settings.psp_names),
     )
+
+
+def _own_accounts(ibans: np.ndarray, names: np.ndarray, settings: ReconcileSettings) -> np.ndarray:
+    """Payments from the administration's own accounts: by IBAN, or by its own name (core
+    words equal, so "VAN LEEUWEN INSTALLATIETECHNIEK BV" is "Van Leeuwen Installatietechniek
+    B.V."); each distinct name is compared once."""
+    own = {"".join(i.split()).upper() for i in settings.own_ibans}
+    found = np.fromiter((iban in own for iban in ibans), dtype=bool, count=len(ibans)) if own else (
+        np.zeros(len(ibans), dtype=bool))
+    own_words = {name_parts(n).words for n in settings.own_names} - {()}
+    if own_words and len(names):
+        codes, distinct = pd.factorize(names)
+        is_own = np.array([name_parts(str(n)).words in own_words for n in distinct] + [False])
+        found |= is_own[codes]
+    return found
 
 
 def _iban_owners(books: Books, contact_ids: pd.Index) -> pd.Series:

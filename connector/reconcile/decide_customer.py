@@ -93,16 +93,24 @@ class CustomerEvidence:
                     )
             return
         if len(exact) > 1:
+            # a short or partly typed number ("fact 545") puts the invoices it fits first
+            quoted = {h.inv: h.quoted for h in self.hits_of(row) if h.quoted}
+            exact.sort(key=lambda i: i not in quoted)
             for k, inv in enumerate(exact):
+                fits = (
+                    f"; the description's '{quoted[inv]}' fits invoice {ctx.inv_number[inv]}"
+                    if inv in quoted
+                    else "; oldest first"
+                )
                 out.add(
                     row,
                     inv,
                     amount,
                     SUGGESTED,
-                    round(0.6 - 0.01 * k, 3),
+                    round(0.6 - 0.01 * k + (0.05 if inv in quoted else 0), 3),
                     rule,
                     f"{who}; {len(exact)} of this customer's open invoices are {eur(amount)} each "
-                    f"(e.g. a monthly fee), so which one is paid is not certain; oldest first.",
+                    f"(e.g. a monthly fee), so which one is paid is not certain{fits}.",
                     0,
                 )
             return
@@ -212,9 +220,17 @@ class CustomerEvidence:
                 paid_twice,
             )
             return
-        for k, inv in enumerate(positive[:3]):
+        # invoices the payment can be a part of first (oldest first), then smaller ones
+        larger = ctx.remaining[positive] >= amount
+        for k, inv in enumerate(np.concatenate((positive[larger], positive[~larger]))[:3]):
             open_cents = int(ctx.remaining[inv])
             part = min(amount, open_cents)
+            guess = (
+                f"maybe a part payment of invoice {ctx.inv_number[inv]} ({eur(open_cents)} open)"
+                if part == amount
+                else f"maybe it pays invoice {ctx.inv_number[inv]} ({eur(open_cents)} open) and "
+                f"{eur(amount - part)} of something else"
+            )
             out.add(
                 row,
                 int(inv),
@@ -222,9 +238,7 @@ class CustomerEvidence:
                 SUGGESTED,
                 round(0.35 - 0.02 * k, 3),
                 RULE_CONTACT_OPEN,
-                f"{who}; no invoice or combination matches {eur(amount)}: maybe a part "
-                "payment of invoice "
-                f"{ctx.inv_number[inv]} ({eur(open_cents)} open).",
+                f"{who}; no invoice or combination matches {eur(amount)}: {guess}.",
                 open_cents - part,
             )
 

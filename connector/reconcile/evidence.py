@@ -220,7 +220,13 @@ def key_hits(ctx: Context, ik: InvoiceKeys, groups: Groups) -> tuple[Hits, Keys,
     digits_before = np.concatenate(([0], np.cumsum(groups.length)))
     written = digits_before[first + size] - digits_before[first]  # digits as typed, zeros included
     whole_number = (written >= 4) & (fits == 1)
-    standalone = ~piece | labelled | (size >= 2) | covered
+    # "20518 1/4", "termijn 2 van 4 20518": the other digits of the chunk are too short to
+    # belong to an invoice number (an instalment count, a quantity), so the number stands alone.
+    long_group = (groups.length >= 3).astype(np.int64)
+    long_before = np.concatenate(([0], np.cumsum(long_group)))
+    long_in_chunk = np.bincount(groups.chunk, weights=long_group).astype(np.int64)[chunk]
+    alone_among_short = long_in_chunk == long_before[first + size] - long_before[first]
+    standalone = ~piece | labelled | (size >= 2) | covered | alone_among_short
     kind = np.full(len(mut), TAIL_HIT, dtype=np.int64)
     kind[numbered] = np.where((whole_number & standalone)[numbered], NUM, SHORT)
     kind[key_kind == REFERENCE] = REF

@@ -99,6 +99,8 @@ class ReconcileSettings:
         amount_fanout_limit: an amount shared by more open invoices than this is not used
             on its own (too common to mean anything).
         own_ibans: the administration's own accounts: money from them is an own transfer.
+        own_names: the administration's own (trade) names: a bank line in one of these
+            names is an own transfer too (banks often print the account holder, not the IBAN).
         psp_names: extra payment-provider names (lower case) besides the built-in list.
     """
 
@@ -110,6 +112,7 @@ class ReconcileSettings:
     max_subset_invoices: int = 14
     amount_fanout_limit: int = 25
     own_ibans: tuple[str, ...] = ()
+    own_names: tuple[str, ...] = ()
     psp_names: tuple[str, ...] = field(default_factory=tuple)
 
 
