@@ -25,6 +25,12 @@ class SecretMissing(ConnectorError):
     exit_code = 2
 
 
+class KeyringUnavailable(ConnectorError):
+    """The keyring cannot be read or written (locked, wrong passphrase, none installed): not a missing secret."""
+
+    exit_code = 2
+
+
 class HostError(ConnectorError):
     """The package's API failed in a way a later run may not see (down, 5xx, timeouts)."""
 

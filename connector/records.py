@@ -66,7 +66,8 @@ class Contact:
         emails: addresses invoices go to.
         reminder_emails: a separate address for reminders when the host keeps one; empty means use `emails`.
         ibans: bank accounts the contact is known to pay from (normalised, no spaces, upper case).
-        language: "nl" or "en": the language of letters to this contact.
+        language: "nl" or "en": the language of letters to this contact; "" when the host does not
+            say, so the administration's language applies.
     """
 
     host_id: str
@@ -75,7 +76,7 @@ class Contact:
     emails: tuple[str, ...] = ()
     reminder_emails: tuple[str, ...] = ()
     ibans: tuple[str, ...] = ()
-    language: str = "nl"
+    language: str = ""
     phone: str = ""
     customer_number: str = ""
     attention: str = ""

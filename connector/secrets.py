@@ -16,31 +16,42 @@ from collections.abc import Callable, Mapping
 import keyring
 import keyring.errors
 
-from connector.errors import SecretMissing
+from connector.errors import KeyringUnavailable, SecretMissing
 
 SERVICE = "debiteurenbeheer-connector"
+SERVER_BACKEND = "connector.keyring_backend.EncryptedFileKeyring"
 
 
 def _username(admin_key: str, name: str) -> str:
     return f"{admin_key}/{name}"
 
 
+def _keyring_problem(action: str, exc: keyring.errors.KeyringError) -> KeyringUnavailable:
+    """Name the backend and what to set: a locked keyring is not a missing secret."""
+    backend = keyring.get_keyring()
+    backend_name = f"{type(backend).__module__}.{type(backend).__qualname__}"
+    if backend_name == SERVER_BACKEND:
+        from connector.keyring_backend import PASSWORD_ENV
+
+        fix = f"{PASSWORD_ENV} must hold the passphrase the keyring file was created with"
+    else:
+        fix = (f"on a server, set PYTHON_KEYRING_BACKEND={SERVER_BACKEND} and CONNECTOR_KEYRING_PASSWORD, "
+               "or name an environment variable in the config (docs/operations.md)")
+    return KeyringUnavailable(f"cannot {action}: keyring {backend_name}: {exc}; {fix}")
+
+
 def set_secret(admin_key: str, name: str, value: str) -> None:
     try:
         keyring.set_password(SERVICE, _username(admin_key, name), value)
     except keyring.errors.KeyringError as exc:
-        raise SecretMissing(
-            f"cannot store secret {name!r}: no usable keyring ({exc}). On a server, set "
-            "PYTHON_KEYRING_BACKEND=connector.keyring_backend.EncryptedFileKeyring and "
-            "CONNECTOR_KEYRING_PASSWORD, or use an environment variable (docs/operations.md)."
-        ) from None
+        raise _keyring_problem(f"store secret {name!r} of {admin_key!r}", exc) from None
 
 
 def get_secret(admin_key: str, name: str) -> str | None:
     try:
         return keyring.get_password(SERVICE, _username(admin_key, name))
-    except keyring.errors.KeyringError:
-        return None
+    except keyring.errors.KeyringError as exc:
+        raise _keyring_problem(f"read secret {name!r} of {admin_key!r}", exc) from None
 
 
 def delete_secret(admin_key: str, name: str) -> None:
@@ -48,6 +59,8 @@ def delete_secret(admin_key: str, name: str) -> None:
         keyring.delete_password(SERVICE, _username(admin_key, name))
     except keyring.errors.PasswordDeleteError:
         pass
+    except keyring.errors.KeyringError as exc:
+        raise _keyring_problem(f"delete secret {name!r} of {admin_key!r}", exc) from None
 
 
 def secret_reader(admin_key: str, env_names: Mapping[str, str | None] | None = None) -> Callable[[str], str]:

@@ -85,3 +85,37 @@ def test_cli_reports_config_errors_without_traceback(tmp_path, cli, args, expect
     assert result.returncode == 2
     assert expected in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_misspelt_key_is_one_message_not_also_a_missing_one(tmp_path):
+    with pytest.raises(ConfigError) as info:
+        load_config(write(tmp_path, GOOD.replace("administration_id", "administraton_id")))
+    assert str(info.value).splitlines() == [
+        (f"{tmp_path / 'config.yaml'}:8 administrations[0].moneybird.administraton_id: unknown key "
+         "(did you mean 'administration_id'?)")]
+
+
+def test_a_missing_key_next_to_an_unrelated_unknown_one_is_still_reported(tmp_path):
+    text = GOOD.replace('      administration_id: "123"\n', "      colour: blue\n")
+    with pytest.raises(ConfigError) as info:
+        load_config(write(tmp_path, text))
+    assert [line.split(" ", 1)[1] for line in str(info.value).splitlines()] == [
+        "administrations[0].moneybird.administration_id: field required",
+        ("administrations[0].moneybird.colour: unknown key (known keys: administration_id, auth, base_url, "
+         "financial_account_id, token_env)"),
+    ]
+
+
+def test_validator_messages_carry_no_pydantic_prefix(tmp_path):
+    with pytest.raises(ConfigError) as info:
+        load_config(write(tmp_path, GOOD.replace("key: jansen", "key: Jansen BV")))
+    assert str(info.value) == (f"{tmp_path / 'config.yaml'}:4 administrations[0].key: use lower-case letters, "
+                               "digits, '-' or '_' (max 63), e.g. 'bakkerij-jansen'")
+
+
+def test_a_malformed_state_url_names_the_key_and_line(tmp_path, cli):
+    write(tmp_path, GOOD.replace("sqlite:///state.db", "sqlite//state.db"))
+    result = cli("status", "--config", "config.yaml", cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.strip() == ("error: config.yaml:2 state.url: not a database URL; "
+                                     "use sqlite:///FILE or postgresql+psycopg://USER@HOST/DB")

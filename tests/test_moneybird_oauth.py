@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import socket
 from datetime import date
 
 import pytest
@@ -10,10 +12,10 @@ from authlib.integrations.requests_client import OAuth2Session
 
 from adapters.base import Stream, StreamState
 from adapters.moneybird.adapter import build_adapter
-from adapters.moneybird.oauth import SCOPES, oauth_urls
+from adapters.moneybird.oauth import SCOPES, MoneybirdOAuth, oauth_urls
 from adapters.moneybird.simulator import MoneybirdSimulator
 from connector.clock import FakeClock
-from connector.errors import ReconsentRequired
+from connector.errors import HostUnavailable, ReconsentRequired
 
 
 class DictVault:
@@ -53,7 +55,7 @@ def setup():
         secrets = {"client_id": simulator.client_id, "client_secret": simulator.client_secret}
         adapter = build_adapter(
             {"administration_id": simulator.administration_id, "base_url": simulator.base_url, "auth": "oauth"},
-            secret=secrets.__getitem__, clock=clock, token_vault=vault)
+            secret=secrets.__getitem__, clock=clock, token_vault=vault, admin_key="bakkerij-jansen")
         yield simulator, adapter, vault, key, clock
 
 
@@ -74,5 +76,35 @@ def test_a_refused_refresh_asks_for_a_new_consent(setup):
     simulator, adapter, vault, key, clock = setup
     tokens = vault.load(key)
     vault.save(key, {**tokens, "refresh_token": "burned", "expires_at": clock.now() - 1})
-    with pytest.raises(ReconsentRequired, match="connector connect"):
+    with pytest.raises(ReconsentRequired, match=r"of 'bakkerij-jansen' \(invalid_grant\); log in again with "
+                                                r"`connector connect bakkerij-jansen`"):
         adapter.check_connection()
+    vault.data.clear()
+    with pytest.raises(ReconsentRequired, match="no OAuth login stored for 'bakkerij-jansen'; run "
+                                                "`connector connect bakkerij-jansen`"):
+        adapter.check_connection()
+
+
+def test_the_refresh_is_traced_like_every_other_request(setup, tmp_path, monkeypatch):
+    simulator, adapter, vault, key, clock = setup
+    trace = tmp_path / "trace.jsonl"
+    monkeypatch.setenv("CONNECTOR_HTTP_TRACE", str(trace))
+    clock.advance(3600)
+    adapter.check_connection()
+    lines = [json.loads(line) for line in trace.read_text().splitlines()]
+    assert (lines[0]["method"], lines[0]["url"], lines[0]["status"]) == \
+        ("POST", f"{simulator.root_url}/oauth/token", 200)
+    assert all(set(line) == {"vendor", "method", "url", "status", "ms"} for line in lines)
+    assert vault.load(key)["refresh_token"] not in trace.read_text()
+
+
+def test_a_token_endpoint_that_does_not_answer_times_out_as_host_unavailable(setup):
+    _simulator, _adapter, vault, key, clock = setup
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(1)  # accepts the connection, never answers
+        auth = MoneybirdOAuth(base_url=f"http://127.0.0.1:{listener.getsockname()[1]}/api/v2",
+                              client_id="id", client_secret="secret", vault=vault, vault_key=key,
+                              admin_key="bakkerij-jansen", clock=clock, timeout=0.1)
+        with pytest.raises(HostUnavailable, match="cannot refresh the login of 'bakkerij-jansen'.*ReadTimeout"):
+            auth.renew()

@@ -139,6 +139,18 @@ def test_a_handler_cannot_read_an_undeclared_parameter(sim):
         call.param("sort")
 
 
+def test_workflows_have_the_spec_shape_and_carry_the_invoice_language(sim, api, spec):
+    schemas = spec["components"]["schemas"]
+    workflows = api.get("workflows.json").json()
+    assert {w["language"] for w in workflows} == {"nl", "en"} and sum(w["default"] for w in workflows) == 1
+    for workflow in workflows:
+        assert set(workflow) == set(schemas["workflow_response"]["properties"])
+        for step in workflow["steps"]:
+            assert set(step) <= set(schemas["workflow_step_response"]["properties"])
+    used = {c["invoice_workflow_id"] for c in sim.contacts()}
+    assert used <= {w["id"] for w in workflows} and len(used) == 3
+
+
 # ---- auth, errors, rate limit ---------------------------------------------------------------------
 def test_requests_without_or_with_a_wrong_or_revoked_token_get_401(sim):
     invalid = {"error": "token is invalid", "symbolic": {"request": "invalid_grant"}}
@@ -217,7 +229,10 @@ def test_invoice_filters_follow_the_spec(sim, api):
     assert due == {i["id"] for i in sim.invoices() if i["state"] in ("late", "reminded")}
     unknown_key = f"state:late|reminded,{WIDE},colour:blue"  # unknown keys are ignored
     assert set(api.sync_ids("sales_invoices", unknown_key)) == due
-    assert len(api.sync_ids("sales_invoices", "state:all")) == 60  # a passed filter drops the default period
+    # A filter without a period still means this year, on the list and the sync endpoint alike.
+    assert set(api.sync_ids("sales_invoices", "state:all")) == {i["id"] for i in this_year}
+    assert api.sync_ids("sales_invoices", "state:all") == api.sync_ids("sales_invoices", "period:this_year")
+    assert len(api.sync_ids("sales_invoices", f"state:all,{WIDE}")) == 60
     bad = api.get("sales_invoices/synchronization.json", filter="state:overdue")
     assert (bad.status_code, bad.json()) == (400, {"error": "Status is not included in the list",
                                                     "symbolic": {"filter": "invalid"}})
@@ -229,14 +244,15 @@ def test_invoice_filters_follow_the_spec(sim, api):
 
 
 def test_touched_invoices_get_new_versions_and_match_updated_after(sim, api, clock):
-    before = {r["id"]: r["version"] for r in api.get("sales_invoices/synchronization.json").json()}
+    listing = f"sales_invoices/synchronization.json?filter={WIDE}"
+    before = {r["id"]: r["version"] for r in api.get(listing).json()}
     clock.advance(3600)
     stamp = datetime.fromtimestamp(clock.now() - 1, UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
     touched = sim.touch_invoices(3)
-    after = {r["id"]: r["version"] for r in api.get("sales_invoices/synchronization.json").json()}
+    after = {r["id"]: r["version"] for r in api.get(listing).json()}
     assert {i for i in after if after[i] != before[i]} == set(touched)
     assert all(after[i] > before[i] for i in touched)
-    assert set(api.sync_ids("sales_invoices", f"updated_after:{stamp}")) == set(touched)
+    assert set(api.sync_ids("sales_invoices", f"updated_after:{stamp},{WIDE}")) == set(touched)
 
 
 def test_financial_mutation_list_is_capped_at_100_and_the_sync_api_is_not(clock):

@@ -14,7 +14,9 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+import requests
 
+from adapters.moneybird.mapping import contact_from_api, workflow_languages
 from adapters.moneybird.simulator import MoneybirdSimulator
 from connector.clock import FakeClock
 from connector.service.sync import sync_administration
@@ -33,6 +35,19 @@ def sync_calls(simulator: MoneybirdSimulator, since: int) -> dict[str, int]:
         key = f"{entry.method} {resource}"
         counts[key] = counts.get(key, 0) + 1
     return counts
+
+
+DATED_LISTINGS = ("/sales_invoices.json", "/sales_invoices/synchronization.json",
+                  "/financial_mutations.json", "/financial_mutations/synchronization.json")
+
+
+def assert_every_listing_names_its_period(simulator: MoneybirdSimulator) -> None:
+    """Moneybird's default period is this year: a listing without `period:` would hide older invoices."""
+    listings = [e for e in simulator.request_log if e.method == "GET" and e.path.endswith(DATED_LISTINGS)]
+    assert listings
+    for entry in listings:
+        terms = ",".join(entry.query.get("filter", [])).split(",")
+        assert any(term.startswith("period:") for term in terms), (entry.path, entry.query)
 
 
 @pytest.mark.parametrize("k", [1, 100, 101, 250])
@@ -55,6 +70,7 @@ def test_second_sync_costs_one_listing_plus_one_fetch_per_hundred_changes(tmp_pa
         assert {i.host_id: i.version for i in store.open_invoices("a") if i.host_id in changed} == {
             str(inv["id"]): str(inv["version"]) for inv in simulator.invoices() if str(inv["id"]) in changed
         }
+        assert_every_listing_names_its_period(simulator)
 
 
 def test_twenty_thousand_invoices_under_the_rate_limit_without_real_waiting(tmp_path):
@@ -64,6 +80,7 @@ def test_twenty_thousand_invoices_under_the_rate_limit_without_real_waiting(tmp_
         started = time.monotonic()
         report = sync_administration(store, make_adapter(simulator, clock), "a")
         wall = time.monotonic() - started
+    assert_every_listing_names_its_period(simulator)
     statuses = [entry.status for entry in simulator.request_log]
     assert statuses.count(429) == 0 and all(s < 400 for s in statuses), "no failed request"
     assert len(statuses) > 150, "more calls than one rate-limit window allows"
@@ -174,3 +191,82 @@ def test_http_trace_is_one_json_line_per_request_without_secrets(tmp_path):
     assert set(lines[0]) == {"vendor", "method", "url", "status", "ms"}
     assert any("filter=state" in line["url"] for line in lines), "full URL with its query string"
     assert simulator.token not in trace.read_text()
+
+
+def test_a_locked_keyring_is_reported_as_such_not_as_a_missing_secret(tmp_path):
+    """The real encrypted-file backend, a stored token, then the wrong or no passphrase."""
+    keyring = {"PYTHON_KEYRING_BACKEND": "connector.keyring_backend.EncryptedFileKeyring",
+               "CONNECTOR_KEYRING_FILE": str(tmp_path / "keyring.json")}
+    with MoneybirdSimulator(seed=1, invoices=20, today=TODAY) as simulator:
+        config = str(_config(tmp_path, simulator, token_env=None))
+        stored = run_cli("secrets", "set", "jansen", "api_token", "--stdin", input_text=simulator.token,
+                         env={**keyring, "CONNECTOR_KEYRING_PASSWORD": "the right one"})
+        assert stored.returncode == 0, stored.stderr
+        assert run_cli("sync", "--config", config,
+                       env={**keyring, "CONNECTOR_KEYRING_PASSWORD": "the right one"}).returncode == 0
+        wrong = run_cli("sync", "--config", config, env={**keyring, "CONNECTOR_KEYRING_PASSWORD": "wrong"})
+        without = run_cli("sync", "--config", config, env=keyring)
+        checked = run_cli("secrets", "check", "jansen", "api_token",
+                          env={**keyring, "CONNECTOR_KEYRING_PASSWORD": "wrong"})
+    for result in (wrong, without, checked):
+        assert result.returncode != 0
+        assert "connector.keyring_backend.EncryptedFileKeyring" in result.stderr, result.stderr
+        assert "CONNECTOR_KEYRING_PASSWORD" in result.stderr
+        assert "is not set" not in result.stderr and "Traceback" not in result.stderr
+        assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+    assert "does not unlock" in wrong.stderr and "set CONNECTOR_KEYRING_PASSWORD" in without.stderr
+    assert checked.returncode == 2 and "missing" not in checked.stdout
+
+
+def test_a_sync_that_crashes_records_its_run_as_failed_and_prints_one_line(tmp_path):
+    with MoneybirdSimulator(seed=1, invoices=20, today=TODAY) as simulator:
+        broken = next(i for i in simulator._invoices.values() if i["state"] == "late")
+        broken["due_date"] = "23-11-2026"  # a host bug our mapping does not expect: not a ConnectorError
+        config = str(_config(tmp_path, simulator))
+        quiet = run_cli("sync", "--config", config, env={"MB_TOKEN": simulator.token})
+        verbose = run_cli("-vv", "sync", "--config", config, env={"MB_TOKEN": simulator.token})
+    assert quiet.returncode == 70
+    assert quiet.stderr.strip().splitlines() == [
+        "internal error: ValueError: Invalid isoformat string: '23-11-2026' (set CONNECTOR_DEBUG=1 for details)"]
+    assert "Traceback" in verbose.stderr, "the traceback is there at debug level"
+    runs = Store.open(f"sqlite:///{tmp_path / 'state.db'}").last_runs("jansen")
+    assert [(run["status"], run["error"]) for run in runs] == [
+        ("failed", "ValueError: Invalid isoformat string: '23-11-2026'")] * 2
+
+
+def test_contact_language_comes_from_its_invoice_workflow(tmp_path):
+    clock = FakeClock()
+    with MoneybirdSimulator(seed=3, invoices=60, clock=clock, today=TODAY) as simulator:
+        store = Store.open(f"sqlite:///{tmp_path / 'state.db'}")
+        sync_administration(store, make_adapter(simulator, clock), "a")
+        workflows = requests.get(f"{simulator.base_url}/{simulator.administration_id}/workflows.json",
+                                 headers={"Authorization": f"Bearer {simulator.token}"}, timeout=10).json()
+        english = {w["id"] for w in workflows if w["language"] == "en"}
+        expected = {str(c["id"]): "en" if c["invoice_workflow_id"] in english else "nl"
+                    for c in simulator.contacts()}
+        mark = len(simulator.request_log)
+        sync_administration(store, make_adapter(simulator, clock), "a")
+        assert not any(e.path.endswith("/workflows.json") for e in simulator.request_log[mark:]), \
+            "no contact changed, so no workflows call"
+    languages = {contact.host_id: contact.language for contact in store.contacts("a")}
+    assert languages == expected and "en" in languages.values() and "nl" in languages.values()
+
+
+def test_workflow_languages_map_to_letter_languages():
+    workflows = [
+        {"id": "1", "type": "InvoiceWorkflow", "language": "nl-be", "default": True},
+        {"id": "2", "type": "InvoiceWorkflow", "language": "en", "default": False},
+        {"id": "3", "type": "InvoiceWorkflow", "language": "de", "default": False},
+        {"id": "4", "type": "EstimateWorkflow", "language": "en", "default": True},
+        {"id": "5", "type": "InvoiceWorkflow", "language": "", "default": False},
+    ]
+    languages = workflow_languages(workflows)
+    assert languages == {"1": "nl", "2": "en", "3": "en", None: "nl"}
+
+    def language(workflow_id: str | None, known=languages) -> str:
+        return contact_from_api({"id": "9", "company_name": "X B.V.", "invoice_workflow_id": workflow_id},
+                                known).language
+
+    assert [language("2"), language("3"), language(None), language("5"), language("404")] == \
+        ["en", "en", "nl", "", ""]
+    assert language("2", known=None) == "", "without the workflows: the administration's language"

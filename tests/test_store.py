@@ -10,6 +10,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
 from adapters.base import Batch, Stream
+from connector.errors import ConfigError
 from connector.records import BankMutation, Contact, ContactKind, Invoice
 from connector.store import Store
 from connector.store.outbox import Outbox
@@ -94,3 +95,15 @@ def test_recovery_confirms_or_requeues(store):
     assert outbox.recover("a", lambda kind, payload, key: key == "sent-before-crash") == []
     assert outbox.get("sent-before-crash").status == "sent"
     assert outbox.get("not-sent").status == "pending"
+
+
+@pytest.mark.parametrize(("url", "expected"), [
+    ("sqlite//state.db", "state.url: not a database URL; use sqlite:///FILE or postgresql+psycopg://USER@HOST/DB"),
+    ("postgres:/user:hunter2@db/x", "state.url: not a database URL"),
+    ("mysqlx://u:hunter2@db/x", "state.url: mysqlx://u:***@db/x: unknown kind of database"),
+])
+def test_a_bad_url_is_a_config_error_naming_state_url(url, expected):
+    with pytest.raises(ConfigError) as info:
+        Store.open(url)
+    assert str(info.value).startswith(expected) and "hunter2" not in str(info.value)
+    assert info.value.exit_code == 2

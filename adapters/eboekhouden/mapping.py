@@ -121,7 +121,7 @@ def contact_from_relation(relation: Mapping[str, Any], *, fetched: date) -> Cont
         emails=invoice_emails,
         reminder_emails=split_emails(relation.get("emailAddressReminder")),
         ibans=(iban,) if iban else (),
-        language="nl" if country in DUTCH_SPEAKING else "en",
+        language="" if not country else "nl" if country in DUTCH_SPEAKING else "en",
         phone=str(relation.get("phoneNumber") or relation.get("mobilePhoneNumber") or ""),
         customer_number=code,
         attention=str(relation.get("contact") or "") if kind is ContactKind.COMPANY else "",

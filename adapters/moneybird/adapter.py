@@ -2,8 +2,9 @@
 
 Reads use the synchronization pair (one listing of ids+versions, then full records for
 changed ids in batches of 100), so a second sync with k changed invoices costs 1 + ⌈k/100⌉
-calls per stream. Every listing carries an explicit `period` filter because Moneybird's
-default is "this year" and silently hides older open invoices.
+calls per stream, plus one workflows call when contacts changed (their language lives there).
+Every listing carries an explicit `period` filter because Moneybird's default is "this year"
+and silently hides older open invoices.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterator, Mapping
 from datetime import UTC, date, datetime, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +29,13 @@ from adapters.base import (
     WriteReceipt,
 )
 from adapters.moneybird.client import SYNC_BATCH, MoneybirdClient
-from adapters.moneybird.mapping import OPEN_STATES, contact_from_api, invoice_from_api, mutation_from_api
+from adapters.moneybird.mapping import (
+    OPEN_STATES,
+    contact_from_api,
+    invoice_from_api,
+    mutation_from_api,
+    workflow_languages,
+)
 from adapters.moneybird.oauth import MoneybirdOAuth, TokenVault
 from connector.clock import SYSTEM_CLOCK, Clock
 from connector.errors import ApiError, ConfigError
@@ -77,6 +85,8 @@ class MoneybirdAdapter(Adapter):
         listed = self.client.sync_versions(resource, self._filter(stream))
         known = state.known_versions
         changed = [host_id for host_id, version in listed.items() if known.get(host_id) != version]
+        if stream is Stream.CONTACTS and changed:  # one call, only when there are contacts to convert
+            convert = partial(contact_from_api, languages=workflow_languages(self.client.get("workflows")))
         for start in range(0, len(changed), SYNC_BATCH):
             records = self.client.sync_fetch(resource, changed[start:start + SYNC_BATCH])
             yield Batch(stream, upserts=tuple(convert(r) for r in records))
@@ -159,10 +169,11 @@ class MoneybirdAdapter(Adapter):
 
 def build_adapter(settings: Mapping[str, Any], *, secret: Callable[[str], str], clock: Clock = SYSTEM_CLOCK,
                   state_dir: Path | None = None, token_vault: TokenVault | None = None,
-                  since: date = date(2015, 1, 1)) -> MoneybirdAdapter:
+                  since: date = date(2015, 1, 1), admin_key: str = "ADMIN") -> MoneybirdAdapter:
     """Settings keys: administration_id, base_url, auth (token|oauth), financial_account_id.
 
     Secrets: `api_token` for auth=token; `client_id`/`client_secret` for auth=oauth (tokens in the vault).
+    `admin_key` is the config's key, named in messages that tell the user what to run.
     """
     base_url = settings.get("base_url") or "https://moneybird.com/api/v2"
     if settings.get("auth", "token") == "oauth":
@@ -170,7 +181,8 @@ def build_adapter(settings: Mapping[str, Any], *, secret: Callable[[str], str], 
             raise ConfigError("Moneybird OAuth needs a token vault")
         auth: Any = MoneybirdOAuth(
             base_url=base_url, client_id=secret("client_id"), client_secret=secret("client_secret"),
-            vault=token_vault, vault_key=f"moneybird:{settings['administration_id']}", clock=clock,
+            vault=token_vault, vault_key=f"moneybird:{settings['administration_id']}", admin_key=admin_key,
+            clock=clock,
         )
     else:
         auth = BearerToken(secret("api_token"))

@@ -3,18 +3,23 @@
 Moneybird allows 150 requests per 5 minutes and answers 429 with `Retry-After` and
 `RateLimit-Reset` as *absolute* UTC epoch seconds (not delta seconds as RFC 9110 says);
 reading them as deltas would make us wait decades or not at all.
+
+The limit belongs to the token, not to the administration: every client in this process that
+uses the same token (several administrations, `workers` > 1) draws on one shared limiter.
+Separate processes on one token are not coordinated; they meet Moneybird's 429 and wait it out.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, Protocol
 
 import requests
 
 from connector.clock import SYSTEM_CLOCK, Clock
-from connector.http import HttpClient, RetryPolicy, SlidingWindowLimiter
+from connector.http import HttpClient, RetryPolicy
 from connector.http.client import Auth
+from connector.http.ratelimit import shared_limiter
 
 RATE_LIMIT = 150
 RATE_WINDOW = 300.0
@@ -46,13 +51,20 @@ def moneybird_error_message(response: requests.Response) -> str:
     return str(body)
 
 
-class MoneybirdClient:
-    """Calls scoped to one administration, rate-limited to stay under 150 per 5 minutes."""
+class MoneybirdAuth(Auth, Protocol):
+    @property
+    def limit_key(self) -> str:
+        """A stable, non-secret name of the token whose quota the requests use."""
 
-    def __init__(self, base_url: str, administration_id: str, auth: Auth, *, clock: Clock = SYSTEM_CLOCK,
-                 timeout: float = 30.0) -> None:
+
+class MoneybirdClient:
+    """Calls scoped to one administration, rate-limited to stay under 150 per 5 minutes per token."""
+
+    def __init__(self, base_url: str, administration_id: str, auth: MoneybirdAuth, *,
+                 clock: Clock = SYSTEM_CLOCK, timeout: float = 30.0) -> None:
         self.administration_id = administration_id
-        self.limiter = SlidingWindowLimiter(RATE_LIMIT, RATE_WINDOW, clock)
+        self.limiter = shared_limiter(f"moneybird {base_url.rstrip('/')} {auth.limit_key}", RATE_LIMIT,
+                                      RATE_WINDOW, clock)
         self.http = HttpClient(
             "moneybird", base_url, auth=auth, clock=clock, limiter=self.limiter,
             retry=RetryPolicy(max_attempts=6, max_wait=RATE_WINDOW + 60),

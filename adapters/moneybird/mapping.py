@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
@@ -19,7 +20,30 @@ def _emails(value: Any) -> tuple[str, ...]:
     return tuple(part.strip() for part in str(value or "").split(",") if part.strip())
 
 
-def contact_from_api(data: dict[str, Any]) -> Contact:
+def language_of(code: Any) -> str | None:
+    """Moneybird language code (nl, nl-be, en, de, ...) as the connector's letter language; None when blank."""
+    text = str(code or "").strip().lower()
+    if not text:
+        return None
+    return "nl" if text.startswith("nl") else "en"
+
+
+def workflow_languages(workflows: list[dict[str, Any]]) -> dict[str | None, str]:
+    """Invoice workflow id -> letter language. Moneybird keeps the language on the workflow, not on
+    the contact; key None is the default workflow, which contacts without one of their own use."""
+    languages: dict[str | None, str] = {}
+    for workflow in workflows:
+        language = language_of(workflow.get("language"))
+        if workflow.get("type", "InvoiceWorkflow") != "InvoiceWorkflow" or language is None:
+            continue
+        languages[str(workflow["id"])] = language
+        if workflow.get("default"):
+            languages[None] = language
+    return languages
+
+
+def contact_from_api(data: dict[str, Any], languages: Mapping[str | None, str] | None = None) -> Contact:
+    """`languages` from workflow_languages(); without it (or for an unknown workflow) the default language."""
     company = (data.get("company_name") or "").strip()
     person = " ".join(p for p in (data.get("firstname"), data.get("lastname")) if p).strip()
     if company:
@@ -30,12 +54,15 @@ def contact_from_api(data: dict[str, Any]) -> Contact:
         kind = ContactKind.UNKNOWN
     ibans = tuple(dict.fromkeys(i for i in (_iban(data.get("bank_account")), _iban(data.get("sepa_iban"))) if i))
     invoice_emails = _emails(data.get("send_invoices_to_email")) or _emails(data.get("email"))
+    workflow = data.get("invoice_workflow_id")
+    language = (languages or {}).get(str(workflow) if workflow else None)
     return Contact(
         host_id=str(data["id"]),
         name=company or person or str(data.get("customer_id") or data["id"]),
         kind=kind,
         emails=invoice_emails,
         ibans=ibans,
+        **({"language": language} if language else {}),
         phone=str(data.get("phone") or ""),
         customer_number=str(data.get("customer_id") or ""),
         attention=str(data.get("attention") or data.get("send_invoices_to_attention") or ""),

@@ -9,11 +9,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Protocol
 
-from authlib.integrations.requests_client import OAuth2Session
+import requests
 from authlib.integrations.base_client.errors import OAuthError
+from authlib.integrations.requests_client import OAuth2Session
 
 from connector.clock import SYSTEM_CLOCK, Clock
-from connector.errors import ReconsentRequired
+from connector.errors import HostUnavailable, ReconsentRequired
+from connector.http.trace import trace_response
 
 SCOPES = "sales_invoices bank settings"
 
@@ -34,19 +36,27 @@ class MoneybirdOAuth:
     """requests-style auth for the HTTP layer: bearer header from the vault, refresh on demand."""
 
     def __init__(self, *, base_url: str, client_id: str, client_secret: str, vault: TokenVault,
-                 vault_key: str, clock: Clock = SYSTEM_CLOCK) -> None:
+                 vault_key: str, admin_key: str, clock: Clock = SYSTEM_CLOCK, timeout: float = 30.0) -> None:
         self.authorize_url, self.token_url = oauth_urls(base_url)
         self.client_id = client_id
         self.client_secret = client_secret
         self.vault = vault
         self.vault_key = vault_key
+        self.admin_key = admin_key
         self.clock = clock
+        self.timeout = timeout
+
+    @property
+    def limit_key(self) -> str:
+        """The login's token chain: its access tokens rotate, its quota is one."""
+        return f"oauth:{self.vault_key}"
 
     def _tokens(self) -> dict:
         tokens = self.vault.load(self.vault_key)
         if not tokens or not tokens.get("access_token"):
             raise ReconsentRequired(
-                "Moneybird: no OAuth login stored; run `connector connect <administration>` (or `connector init`)"
+                f"Moneybird: no OAuth login stored for {self.admin_key!r}; run `connector connect {self.admin_key}`"
+                " (or `connector init`)"
             )
         return tokens
 
@@ -63,12 +73,19 @@ class MoneybirdOAuth:
         refresh_token = tokens.get("refresh_token")
         if not refresh_token:
             return False
-        session = OAuth2Session(self.client_id, self.client_secret, scope=SCOPES)
+        session = OAuth2Session(self.client_id, self.client_secret, scope=SCOPES, default_timeout=self.timeout)
+        session.hooks["response"].append(trace_response("moneybird"))
         try:
             new = session.refresh_token(self.token_url, refresh_token=refresh_token)
         except OAuthError as exc:
             raise ReconsentRequired(
-                f"Moneybird refused the stored refresh token ({exc.error}); log in again with `connector connect <administration>`"
+                f"Moneybird refused the stored refresh token of {self.admin_key!r} ({exc.error}); "
+                f"log in again with `connector connect {self.admin_key}`"
+            ) from None
+        except (requests.RequestException, ValueError) as exc:
+            raise HostUnavailable(
+                f"Moneybird: cannot refresh the login of {self.admin_key!r} at {self.token_url} "
+                f"({type(exc).__name__}); try again later"
             ) from None
         fresh = {"access_token": new["access_token"], "refresh_token": new.get("refresh_token", refresh_token)}
         if new.get("expires_in"):

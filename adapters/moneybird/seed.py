@@ -195,6 +195,8 @@ class RecordFactory:
         self.styles = (self.ids(), self.ids())  # current house style, and last year's
         self.wf_company = self.ids()
         self.wf_consumer = self.ids()
+        self.wf_english = str(int(self.wf_consumer) + 1)  # outside the sequence: adding it moved no other id
+        self.payment_terms = {self.wf_company: 30, self.wf_consumer: 14, self.wf_english: 30}
         self.tax_rates = {Decimal("0.21"): self.ids(), Decimal("0.09"): self.ids()}
         self.statements: dict[date, str] = {}
         self._descriptions: dict[date, tuple[str, ...]] = {}
@@ -267,7 +269,7 @@ class RecordFactory:
                 tax_rate: Decimal = Decimal("0.21"), language: str = "nl", at: float | None = None) -> dict:
         rng = self.rng
         workflow = contact["invoice_workflow_id"]
-        term = 30 if workflow == self.wf_company else 14
+        term = self.payment_terms[workflow]
         tax = (excl * tax_rate).quantize(CENT, ROUND_HALF_UP)
         total = excl + tax
         created = self.stamp(invoice_date, 8) if at is None else at
@@ -479,10 +481,11 @@ class _Generator(RecordFactory):
                             "period_start_date": f"{today.year - 4}-01-01"},
             financial_account={"id": self.account_id, "type": "BankAccount", "name": "Zakelijke rekening",
                                "identifier": "NL20INGB0001234567", "currency": "EUR", "active": True},
-            workflows={self.wf_company: {"id": self.wf_company, "name": "Zakelijk (30 dagen)",
-                                         "payment_term_days": 30, "reminder_interval_days": 14},
-                       self.wf_consumer: {"id": self.wf_consumer, "name": "Particulier (14 dagen)",
-                                          "payment_term_days": 14, "reminder_interval_days": 14}},
+            workflows={wf: {"id": wf, "name": name, "language": language, "default": wf == self.wf_company,
+                            "payment_term_days": self.payment_terms[wf], "reminder_interval_days": 14}
+                       for wf, name, language in ((self.wf_company, "Zakelijk (30 dagen)", "nl"),
+                                                  (self.wf_consumer, "Particulier (14 dagen)", "nl"),
+                                                  (self.wf_english, "Business, English (30 days)", "en"))},
             document_style_ids=self.styles, identity_id=self.identity_id, user_id=self.user_id,
             ledger_account_id=self.ledger_account_id,
             contacts=self.contacts, invoices=self.invoices, mutations=self.mutations, factory=self,
@@ -513,6 +516,7 @@ class _Generator(RecordFactory):
         self.by_post = c("consumer")
         self.by_post["delivery_method"] = "Post"
         self.foreign_payer = c("bv")
+        self.foreign_payer["invoice_workflow_id"] = self.wf_english
         self.foreign_payer["bank_account"] = IBAN.generate(
             "BE", bank_code="363", account_code=f"{self.rng.randrange(10**6, 10**7)}").compact
         self.direct_debit = c("bv", iban=True)
@@ -530,7 +534,7 @@ class _Generator(RecordFactory):
     def _new(self, contact: dict, *, overdue: int, excl: Decimal | None = None, special: bool = True,
              **kw) -> dict:
         """An invoice whose due date lies `overdue` days before today (negative: not yet due)."""
-        term = 30 if contact["invoice_workflow_id"] == self.wf_company else 14
+        term = self.payment_terms[contact["invoice_workflow_id"]]
         invoice_date = self.today - timedelta(days=overdue + term)
         excl = excl if excl is not None else _amount(self.rng, bool(contact["company_name"]))
         invoice = self.invoice(contact, invoice_date=invoice_date, excl=excl, **kw)
@@ -616,7 +620,7 @@ class _Generator(RecordFactory):
                     i, Decimal(i["total_price_incl_tax"]), d, psp=m))
                 continue
             if bucket == "not_due":  # due within the payment term, invoice date not in the future
-                term = 30 if contact["invoice_workflow_id"] == self.wf_company else 14
+                term = self.payment_terms[contact["invoice_workflow_id"]]
                 overdue = -rng.randrange(1, term)
             else:
                 overdue = rng.randrange(*OVERDUE_DAYS[bucket])

@@ -227,13 +227,18 @@ def _period_bound(text: str, *, first: bool) -> date:
     raise ValueError(text)
 
 
-def parse_filter(text: str | None, default: str | None) -> dict[str, str]:
-    """`key:value,key:value` terms; a passed filter replaces the defaults entirely (spec)."""
+def parse_filter(text: str | None, *, dated: bool) -> dict[str, str]:
+    """`key:value,key:value` terms. For `dated` resources (invoices, bank lines) a filter without a
+    `period` term means `period:this_year`, whether or not other terms were passed: the spec's
+    default, in the stricter of its two readings [unconfirmed], so a client that forgets the period
+    loses older records here as it may against the real API."""
     terms: dict[str, str] = {}
-    for term in ((default if text is None else text) or "").split(","):
+    for term in (text or "").split(","):
         key, colon, value = term.partition(":")
         if colon:
             terms[key.strip()] = value.strip()
+    if dated:
+        terms.setdefault("period", "this_year")
     return terms
 
 
@@ -282,9 +287,11 @@ class _ReadEndpoints:
     def administrations(self, call: _Call) -> tuple:
         return 200, [self._data.administration]
 
+    def workflows_index(self, call: _Call) -> tuple:
+        return 200, [self._render_workflow(w) for w in self._data.workflows.values()]
+
     def sales_invoices_index(self, call: _Call) -> tuple:
-        terms = parse_filter(call.param("filter"), "period:this_year")
-        match = self._invoice_matcher(terms)
+        match = self._invoice_matcher(parse_filter(call.param("filter"), dated=True))
         rows = sorted((i for i in self._invoices.values() if match(i)),
                       key=lambda i: (i["invoice_date"] or "9999", int(i["id"])), reverse=True)
         page, headers = self._paginate(call, rows)
@@ -294,7 +301,7 @@ class _ReadEndpoints:
         return 200, self._render_invoice(self._invoice(call.args["id"]))
 
     def sales_invoices_sync_list(self, call: _Call) -> tuple:
-        match = self._invoice_matcher(parse_filter(call.param("filter"), None))
+        match = self._invoice_matcher(parse_filter(call.param("filter"), dated=True))
         return 200, [{"id": i["id"], "version": i["version"]}
                      for i in _sorted(self._invoices) if match(i)]
 
@@ -317,7 +324,7 @@ class _ReadEndpoints:
         return 200, contact
 
     def contacts_sync_list(self, call: _Call) -> tuple:
-        match = self._contact_matcher(parse_filter(call.param("filter"), None))
+        match = self._contact_matcher(parse_filter(call.param("filter"), dated=False))
         archived = (call.param("include_archived") or "").lower() == "true"
         contacts = _sorted(self._contacts)
         return 200, [{"id": c["id"], "version": c["version"]} for c in contacts
@@ -328,8 +335,7 @@ class _ReadEndpoints:
 
     def financial_mutations_index(self, call: _Call) -> tuple:
         """Not paginated: above 100 matches the real API refuses and points to the sync API."""
-        terms = parse_filter(call.param("filter"), "period:this_year")
-        match = self._mutation_matcher(terms, listing=True)
+        match = self._mutation_matcher(parse_filter(call.param("filter"), dated=True), listing=True)
         rows = [m for m in _sorted(self._mutations) if match(m)]
         if len(rows) > MUTATION_LIST_CAP:
             raise ApiError(400, {"error": "Too many financial mutations to return, please use sync API"})
@@ -339,8 +345,7 @@ class _ReadEndpoints:
         return 200, self._mutation(call.args["id"])
 
     def financial_mutations_sync_list(self, call: _Call) -> tuple:
-        terms = parse_filter(call.param("filter"), "period:this_year")
-        match = self._mutation_matcher(terms, listing=False)
+        match = self._mutation_matcher(parse_filter(call.param("filter"), dated=True), listing=False)
         return 200, [{"id": m["id"], "version": m["version"]}
                      for m in _sorted(self._mutations) if match(m)]
 
@@ -377,10 +382,9 @@ class _ReadEndpoints:
             states = _choices(terms["state"], INVOICE_STATES | {"all"})
             if states is not None:
                 checks.append(lambda i: i["state"] in states)
-        if "period" in terms:
-            start, end = parse_period(terms["period"], today)
-            low, high, undated = start.isoformat(), end.isoformat(), start <= today <= end
-            checks.append(lambda i: low <= i["invoice_date"] <= high if i["invoice_date"] else undated)
+        start, end = parse_period(terms["period"], today)  # always there: parse_filter(dated=True)
+        low, high, undated = start.isoformat(), end.isoformat(), start <= today <= end
+        checks.append(lambda i: low <= i["invoice_date"] <= high if i["invoice_date"] else undated)
         if "reference" in terms:
             references = set(terms["reference"].split("|"))
             checks.append(lambda i: i["reference"] in references)
@@ -392,11 +396,9 @@ class _ReadEndpoints:
 
     def _mutation_matcher(self, terms: dict[str, str], *, listing: bool) -> Callable[[dict], bool]:
         """Mutation filter; `amount_from`/`amount_to` and `auto_booked` exist only on the list endpoint."""
-        checks: list[Callable[[dict], bool]] = []
-        if "period" in terms:
-            start, end = parse_period(terms["period"], self.today())
-            low, high = start.isoformat(), end.isoformat()
-            checks.append(lambda m: low <= m["date"] <= high)
+        start, end = parse_period(terms["period"], self.today())  # always there: parse_filter(dated=True)
+        low, high = start.isoformat(), end.isoformat()
+        checks: list[Callable[[dict], bool]] = [lambda m: low <= m["date"] <= high]
         if "state" in terms:
             allowed = {"all", "unprocessed", "processed"} | ({"auto_booked"} if listing else set())
             states = _choices(terms["state"], allowed)
@@ -929,6 +931,24 @@ class MoneybirdSimulator(_ReadEndpoints, _WriteEndpoints, _OAuthEndpoints):
         query = [(k, v) for k, v in call.request.args.items(multi=True) if k != "page"]
         return f"{call.request.base_url}?{urlencode(query + [('page', str(page))])}"
 
+    def _render_workflow(self, workflow: dict) -> dict:
+        """`workflow_response`: the invoice language lives here, not on the contact (spec)."""
+        stamp = f"{self._data.administration['period_start_date']}T08:00:00.000Z"
+        aid = self.administration_id
+        steps = [(workflow["payment_term_days"], None),
+                 (workflow["reminder_interval_days"], "Geachte {recipient.name},\n\n{reminders_table}")]
+        return {
+            "id": workflow["id"], "administration_id": aid, "type": "InvoiceWorkflow", "name": workflow["name"],
+            "default": workflow["default"], "currency": "EUR", "language": workflow["language"], "active": True,
+            "prices_are_incl_tax": False, "payment_methods": [], "collection_method": None,
+            "number_of_collections": 0, "show_qr_code": True, "created_at": stamp, "updated_at": stamp,
+            "steps": [{"id": str(int(workflow["id"]) + 100 * (order + 1)), "administration_id": aid,
+                       "step_order": order, "due_interval": interval, "reminder_delay": 0,
+                       "reminder_text": text, "reminder_auto_send": False, "action": None,
+                       "created_at": stamp, "updated_at": stamp}
+                      for order, (interval, text) in enumerate(steps)],
+        }
+
     def _render_invoice(self, invoice: dict) -> dict:
         contact = self._contacts[invoice["contact_id"]]
         out: dict = {}
@@ -957,6 +977,7 @@ INVOICES, CONTACTS, MUTATIONS = AID + "/sales_invoices", AID + "/contacts", AID 
 BANK = frozenset({"bank"})
 ROUTES: tuple[RouteSpec, ...] = (
     _api("administrations", "GET", "/administrations.json", scopes=frozenset()),
+    _api("workflows_index", "GET", AID + "/workflows.json", scopes=CONTACT_SCOPES),  # the spec's same five
     _api("sales_invoices_index", "GET", INVOICES + ".json", "filter page per_page"),
     _api("sales_invoice_show", "GET", INVOICES + "/<digits:id>.json"),
     _api("sales_invoices_sync_list", "GET", INVOICES + "/synchronization.json", "filter"),

@@ -36,7 +36,8 @@ class ConnectorGroup(click.Group):
         except Exception as exc:  # noqa: BLE001 - last line of defence for the user's terminal
             if os.environ.get("CONNECTOR_DEBUG"):
                 raise
-            logging.getLogger("connector").exception("unexpected error")
+            # The traceback is for developers (-vv); the user gets the one line below.
+            logging.getLogger("connector").debug("unexpected error", exc_info=True)
             click.echo(f"internal error: {type(exc).__name__}: {exc} (set CONNECTOR_DEBUG=1 for details)",
                        err=True)
             ctx.exit(70)

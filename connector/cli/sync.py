@@ -8,6 +8,7 @@ import click
 
 from connector.cli._common import config_option, open_config, open_store, state_dir
 from connector.errors import ConnectorError
+from connector.http.redact import redact_text
 from connector.service.factory import build_adapter
 from connector.service.sync import sync_administration
 
@@ -32,6 +33,9 @@ def sync_command(config_path: Path, admin_keys: tuple[str, ...]) -> None:
             store.finish_run(run_id, "failed", error=str(exc))
             click.echo(f"{admin.key}: FAILED: {exc}", err=True)
             continue
+        except BaseException as exc:  # a bug or Ctrl-C: the run row must not stay `running`
+            store.finish_run(run_id, "failed", error=redact_text(f"{type(exc).__name__}: {exc}"))
+            raise
         store.finish_run(run_id, "ok", detail={"streams": {k: vars(v) for k, v in report.streams.items()},
                                                "api_calls": report.api_calls})
         click.echo(report.describe())

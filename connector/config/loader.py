@@ -50,12 +50,20 @@ def _drop_empty(value: Any) -> Any:
 
 
 def _describe(exc: ValidationError, root: yaml.Node | None, path: Path) -> str:
+    errors = exc.errors()
+    # A misspelt key also leaves the key it meant "missing": report only the typo, with its hint.
+    meant: set[tuple[Any, ...]] = set()
+    for error in errors:
+        if error["type"] == "extra_forbidden" and (close := _close_match(tuple(error["loc"]))):
+            meant.add(tuple(error["loc"])[:-1] + (close,))
     lines = []
-    for error in exc.errors():
+    for error in errors:
         loc = tuple(error["loc"])
+        if error["type"] == "missing" and loc in meant:
+            continue
         node = _node_at(root, loc)
         line = node.start_mark.line + 1 if node is not None else 1
-        message = error["msg"]
+        message = str(error["msg"]).removeprefix("Value error, ")
         if error["type"] == "extra_forbidden":
             message = _unknown_key_message(loc)
         elif error["type"] == "missing":
@@ -92,12 +100,20 @@ def _node_at(root: yaml.Node | None, loc: tuple[Any, ...]) -> yaml.Node | None:
     return node
 
 
-def _unknown_key_message(loc: tuple[Any, ...]) -> str:
-    key = str(loc[-1])
+def _known_keys(loc: tuple[Any, ...]) -> list[str]:
     model = _model_at(loc[:-1])
-    known = sorted(model.model_fields) if model else []
-    close = difflib.get_close_matches(key, known, n=1)
-    hint = f" (did you mean '{close[0]}'?)" if close else (f" (known keys: {', '.join(known)})" if known else "")
+    return sorted(model.model_fields) if model else []
+
+
+def _close_match(loc: tuple[Any, ...]) -> str | None:
+    """The known key an unknown key at `loc` was probably meant to be."""
+    close = difflib.get_close_matches(str(loc[-1]), _known_keys(loc), n=1)
+    return close[0] if close else None
+
+
+def _unknown_key_message(loc: tuple[Any, ...]) -> str:
+    close, known = _close_match(loc), _known_keys(loc)
+    hint = f" (did you mean '{close}'?)" if close else (f" (known keys: {', '.join(known)})" if known else "")
     return f"unknown key{hint}"
 
 

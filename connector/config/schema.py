@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
@@ -23,6 +23,21 @@ KEY_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
 
 class StateConfig(Section):
     url: str = Field("sqlite:///connector-state.db", description="SQLAlchemy URL of the state store")
+
+    @field_validator("url")
+    @classmethod
+    def _is_a_database_url(cls, value: str) -> str:
+        """Checked here so a typo is reported with the file and line, not when the store opens."""
+        from sqlalchemy.engine import make_url
+        from sqlalchemy.exc import ArgumentError
+
+        try:
+            make_url(value).get_dialect()
+        except ArgumentError as exc:
+            from connector.store.store import bad_url_reason
+
+            raise ValueError(bad_url_reason(value, exc)) from None
+        return value
 
 
 class MoneybirdConfig(Section):
@@ -135,6 +150,23 @@ class ConnectorConfig(Section):
 
     # Where the file was read from; relative paths in it are relative to this folder.
     source_path: Path | None = Field(None, exclude=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _default_language(cls, data: Any) -> Any:
+        """The top-level `language` is the default of every administration's letters and of the
+        summary: filled in where they set none of their own, so every reader sees one answer."""
+        if not isinstance(data, dict) or "language" not in data:
+            return data
+        default = data["language"]
+        admins = data.get("administrations")
+        if isinstance(admins, list):
+            data = {**data, "administrations": [
+                {"language": default, **a} if isinstance(a, dict) else a for a in admins]}
+        summary = data.get("summary")
+        if summary is None or isinstance(summary, dict):
+            data = {**data, "summary": {"language": default, **(summary or {})}}
+        return data
 
     @model_validator(mode="after")
     def _unique_keys(self) -> ConnectorConfig:

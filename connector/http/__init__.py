@@ -1,4 +1,4 @@
-"""The HTTP layer every vendor client shares: retries, rate limits, paging, redaction, tracing."""
+"""The HTTP layer every vendor client shares: retries, rate limits, redaction, tracing."""
 
 from connector.http.client import HttpClient, RetryPolicy
 from connector.http.ratelimit import SlidingWindowLimiter

@@ -9,6 +9,7 @@ error bodies. Nothing here knows about Moneybird, Exact or e-Boekhouden.
 from __future__ import annotations
 
 import email.utils
+import hashlib
 import json
 import logging
 import random
@@ -57,6 +58,11 @@ class BearerToken:
 
     def __init__(self, token: str) -> None:
         self._token = token
+
+    @property
+    def limit_key(self) -> str:
+        """What the host counts requests against: the token, hashed so it can be kept and compared."""
+        return "bearer:" + hashlib.sha256(self._token.encode()).hexdigest()
 
     def headers(self) -> Mapping[str, str]:
         return {"Authorization": f"Bearer {self._token}"}
@@ -172,7 +178,7 @@ class HttpClient:
                 )
             except requests.ConnectionError as exc:
                 self._trace(method, url, params, None, started)
-                if _maybe_sent(exc, method):
+                if request_may_have_arrived(exc, method):
                     raise OutcomeUnknown(
                         f"{self.vendor}: {method} {redact_url(url)} lost its connection; outcome unknown"
                     ) from None
@@ -247,10 +253,7 @@ class HttpClient:
                started: float) -> None:
         if params:
             url = requests.Request(method, url, params=params).prepare().url or url
-        safe = redact_url(url)
-        elapsed = (time.perf_counter() - started) * 1000
-        log.debug("%s %s %s -> %s (%.0f ms)", self.vendor, method, safe, status, elapsed)
-        trace_request(self.vendor, method, safe, status, elapsed)
+        trace_request(self.vendor, method, redact_url(url), status, (time.perf_counter() - started) * 1000)
 
     def _unreachable(self, exc: Exception) -> HostError:
         host = self.base_url.split("/")[2]
@@ -275,9 +278,12 @@ class HttpClient:
         return ApiError(f"{self.vendor}: {where} rejected ({status}): {message}", status=status, body=body)
 
 
-def _maybe_sent(exc: requests.ConnectionError, method: str) -> bool:
-    """A write whose connection broke after sending may have been applied: don't resend it."""
-    if method in IDEMPOTENT_METHODS:
+def request_may_have_arrived(exc: requests.ConnectionError, method: str) -> bool:
+    """A write whose connection broke after sending may have been applied: don't resend it.
+
+    A connect timeout means no connection was made, so nothing was sent and a retry is safe.
+    """
+    if method in IDEMPOTENT_METHODS or isinstance(exc, requests.ConnectTimeout):
         return False
     text = str(exc)
     return not any(marker in text for marker in ("Connection refused", "Failed to establish", "NameResolution"))

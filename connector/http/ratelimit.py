@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import threading
+import weakref
 from collections import deque
 
 from connector.clock import Clock
@@ -50,3 +52,22 @@ class NoLimiter:
 
     def block_until(self, epoch: float) -> None:  # noqa: D102
         return
+
+
+_shared: weakref.WeakKeyDictionary[Clock, dict[str, SlidingWindowLimiter]] = weakref.WeakKeyDictionary()
+_shared_lock = threading.Lock()
+
+
+def shared_limiter(key: str, limit: int, window: float, clock: Clock) -> SlidingWindowLimiter:
+    """The one limiter of this process for `key` (e.g. host + token): clients sharing a token share its quota.
+
+    Only the key's SHA-256 is kept. Separate processes are not coordinated: each paces itself to
+    the full limit, so two processes on one token can still collect 429s (which the client then
+    waits out). Per clock, so tests on separate fake clocks never share a count.
+    """
+    digest = hashlib.sha256(key.encode()).hexdigest()
+    with _shared_lock:
+        limiters = _shared.setdefault(clock, {})
+        if digest not in limiters:
+            limiters[digest] = SlidingWindowLimiter(limit, window, clock)
+        return limiters[digest]

@@ -23,7 +23,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from adapters.base import Batch, Stream
 from connector.clock import SYSTEM_CLOCK, Clock
-from connector.errors import ConnectorError
+from connector.errors import ConfigError, ConnectorError
 from connector.money import to_cents
 from connector.records import BankMutation, Contact, Invoice
 from connector.store import schema
@@ -47,11 +47,15 @@ class Store:
     def open(cls, url: str, *, clock: Clock = SYSTEM_CLOCK, migrate: bool = True) -> Store:
         try:
             engine = _create_engine(url)
-            store = cls(engine, clock=clock)
+        except (sa.exc.ArgumentError, ImportError) as exc:
+            raise ConfigError(f"state.url: {bad_url_reason(url, exc)}") from None
+        store = cls(engine, clock=clock)
+        try:
             if migrate:
                 store.migrate()
         except sa.exc.SQLAlchemyError as exc:
-            raise StoreError(f"state store {_safe_url(url)}: {exc.__class__.__name__}: {exc.orig or exc}") from None
+            reason = getattr(exc, "orig", None) or exc
+            raise StoreError(f"state store {_safe_url(url)}: {exc.__class__.__name__}: {reason}") from None
         return store
 
     # -- schema -----------------------------------------------------------------------------
@@ -309,6 +313,17 @@ def _create_engine(url: str) -> Engine:
 
         return engine
     return sa.create_engine(url, pool_pre_ping=True)
+
+
+def bad_url_reason(url: str, exc: Exception) -> str:
+    """Why SQLAlchemy cannot use `url`, in words for the person who wrote it (no password shown)."""
+    if isinstance(exc, ImportError):
+        return (f"{_safe_url(url)} needs a database driver that is not installed ({exc.name or exc}); "
+                "for PostgreSQL: pip install '.[postgres]'")
+    if isinstance(exc, sa.exc.NoSuchModuleError):
+        return f"{_safe_url(url)}: unknown kind of database; use sqlite:///FILE or postgresql+psycopg://USER@HOST/DB"
+    # Not echoed: an unparsable URL may still hold a password.
+    return "not a database URL; use sqlite:///FILE or postgresql+psycopg://USER@HOST/DB"
 
 
 def _safe_url(url: str) -> str:
