@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 
 from adapters.base import Stream
+from adapters.exact_online import pulls
 from adapters.exact_online.adapter import build_adapter, discover_divisions
 from adapters.exact_online.simulator import OTHER_DIVISION, ExactSimulator
 from connector.clock import FakeClock
@@ -217,6 +218,47 @@ def test_contacts_with_email_bank_accounts_and_their_changes(env) -> None:
     assert result.removed == {third}
     assert set(result.upserts) == {first, second}
     assert added["ID"] not in result.upserts
+
+
+def test_a_quiet_division_costs_four_contact_calls_and_changes_cost_long_filters(env) -> None:
+    sim = env.simulator(invoices=40, accounts=400, paid=0, payables=0)
+    store = MemoryStore()
+    first = env.calls(lambda: store.pull(env.adapter(), Stream.CONTACTS))
+    banks = len(sim.rows("bank_accounts"))
+    assert first == 1 + math.ceil(banks / 60) + 1 + 1  # Divisions, bank accounts, sync, Deleted
+    env.clock.advance(3600)
+    quiet = env.calls(lambda: store.pull(env.adapter(), Stream.CONTACTS))
+    assert quiet == 4  # the bank accounts modified since last time are known: no refresh
+
+    changed = sorted(a["ID"] for a in sim.rows("accounts"))[:300]
+    for account in changed:
+        sim.change_row("accounts", account, Phone="020-7654321")
+    before = len(sim.request_log)
+    result = store.pull(env.adapter(), Stream.CONTACTS)
+    log = sim.request_log[before:]
+    their_banks = len(sim.rows("bank_accounts", where=lambda b: b["Account"] in set(changed)))
+    assert pulls.guids_per_filter("Account") > 70  # fits Exact's 6,000-character URLs
+    # about one full 60-row page per call (the old 40 accounts per filter took ⌈300/40⌉ = 8)
+    bank_calls = sum(r.path.endswith("crm/BankAccounts") for r in log) - 1  # 1: modified since
+    assert bank_calls <= math.ceil(their_banks / 58) < math.ceil(300 / 40)
+    assert set(result.upserts) == set(changed)
+    assert all(r.status == 200 for r in log) and sim.stats["url_too_long"] == 0
+
+
+def test_a_bank_account_moved_to_another_customer_updates_both(env) -> None:
+    sim = env.simulator(invoices=40, paid=0, payables=0)
+    store = MemoryStore()
+    store.pull(env.adapter(), Stream.CONTACTS)
+    bank = sim.rows("bank_accounts")[0]
+    old_owner = bank["Account"]
+    new_owner = next(a["ID"] for a in sim.rows("accounts") if a["ID"] != old_owner)
+    env.clock.advance(3600)
+    sim.change_row("bank_accounts", bank["ID"], Account=new_owner)
+    result = store.pull(env.adapter(), Stream.CONTACTS)
+    iban = bank["BankAccount"].replace(" ", "")
+    assert set(result.upserts) == {old_owner, new_owner}
+    assert iban in result.upserts[new_owner].ibans
+    assert iban not in result.upserts[old_owner].ibans
 
 
 def test_bank_lines_are_the_unallocated_lines_without_counterparty(env) -> None:

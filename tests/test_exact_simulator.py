@@ -132,3 +132,10 @@ def test_tokens_are_checked_and_divisions_are_separate(sim) -> None:
     )
     sim.clock.advance(600)
     assert get(sim, "crm/Accounts", **{"$select": "ID"}).status_code == 401  # 600 s and it is gone
+
+
+def test_urls_longer_than_6000_characters_are_refused(sim) -> None:
+    ids = " or ".join(f"ID eq guid'{n:08d}-0000-4000-8000-000000000000'" for n in range(120))
+    refused = get(sim, "crm/Accounts", **{"$select": "ID", "$filter": ids})
+    assert refused.status_code == 414 and "6000" in message(refused)
+    assert get(sim, "crm/Accounts", **{"$select": "ID", "$filter": ids[:3000]}).status_code != 414

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import pytest
 import requests
+from filelock import FileLock
 
 from adapters.exact_online import oauth
-from adapters.exact_online.oauth import ExactHost, TooEarlyToRefresh
+from adapters.exact_online.adapter import build_adapter
+from adapters.exact_online.oauth import ExactHost, RefreshOutcomeUnknown, TooEarlyToRefresh
 from adapters.exact_online.simulator import ExactSimulator
 from adapters.exact_online.tokens import ExactTokenManager
 from connector.clock import FakeClock
 from connector.errors import AuthenticationFailed, ReconsentRequired
-from tests.pairs.exact_online import JsonFileVault, login
+from tests.pairs.exact_online import JsonFileVault, login, secrets_for, settings_for
 
 
 @pytest.fixture
@@ -22,7 +24,7 @@ def sim():
         yield simulator
 
 
-def manager(sim, tmp_path, vault=None, *, host=None) -> ExactTokenManager:
+def manager(sim, tmp_path, vault=None, *, host=None, **options) -> ExactTokenManager:
     host = host or ExactHost(sim.base_url)
     return ExactTokenManager(
         host=host,
@@ -32,6 +34,7 @@ def manager(sim, tmp_path, vault=None, *, host=None) -> ExactTokenManager:
         vault_key=oauth.default_vault_key(host, sim.client_id),
         clock=sim.clock_,
         lock_path=tmp_path / "login.lock",
+        **options,
     )
 
 
@@ -183,3 +186,65 @@ def test_a_vault_that_cannot_save_is_reported(sim, tmp_path) -> None:
     sim.clock_.advance(600)
     with pytest.raises(AuthenticationFailed, match="could not store it"):
         manager(sim, tmp_path, vault).access_token()
+
+
+def test_a_short_expires_in_does_not_bring_the_refresh_before_570_seconds(tmp_path) -> None:
+    clock = FakeClock()
+    with ExactSimulator(clock=clock, invoices=5, access_lifetime=300) as sim:
+        sim.clock_ = clock
+        vault = JsonFileVault(tmp_path / "vault.json")
+        first = login(sim, vault, clock)
+        assert first["expires_at"] - first["issued_at"] == 300
+        tokens = manager(sim, tmp_path, vault)
+        clock.advance(280)  # within 30 s of expiry, but only 280 s after the refresh
+        assert me(sim, tokens).status_code == 200 and tokens.refreshes == 0
+        clock.advance(40)  # expired; Exact still refuses a refresh for 250 s: wait, then refresh
+        assert me(sim, tokens).status_code == 200 and tokens.refreshes == 1
+        assert clock.now() - first["issued_at"] == 570
+        assert sim.login.stats["too_early"] == 0 and sim.stats["errors"] == 0
+
+
+@pytest.mark.parametrize("processed", [False, True], ids=["never-processed", "answer-lost"])
+def test_a_refresh_without_answer_keeps_the_token_and_frees_the_lock(sim, tmp_path, processed):
+    vault = JsonFileVault(tmp_path / "vault.json")
+    first = login(sim, vault, sim.clock_)
+    sim.clock_.advance(600)
+    release = sim.stall_token_endpoint(processed=processed)
+    try:
+        with pytest.raises(RefreshOutcomeUnknown, match="no answer.*may have carried it out"):
+            manager(sim, tmp_path, vault, token_timeout=0.3).access_token()
+    finally:
+        release()
+    lost_at = sim.clock_.now()
+    assert (
+        vault.load(oauth.default_vault_key(ExactHost(sim.base_url), sim.client_id))["refresh_token"]
+        == first["refresh_token"]
+    )
+    FileLock(str(tmp_path / "login.lock")).acquire(timeout=0).lock.release()  # not held
+
+    next_run = manager(sim, tmp_path, vault)  # the old token is tried once, 570 s later
+    if processed:  # Exact spent it with the lost answer: only a new consent helps
+        with pytest.raises(ReconsentRequired, match="already been used"):
+            next_run.access_token()
+        assert sim.login.stats["reuse_detected"] == 1
+    else:
+        assert me(sim, next_run).status_code == 200 and next_run.refreshes == 1
+    assert sim.clock_.now() - lost_at == 570
+    assert sim.login.stats["too_early"] == 0
+
+
+def test_the_reconsent_message_names_the_administration(sim, tmp_path) -> None:
+    vault = JsonFileVault(tmp_path / "vault.json")
+    login(sim, vault, sim.clock_)
+    sim.clock_.advance(31 * 86400)
+    adapter = build_adapter(
+        settings_for(sim),
+        secret=secrets_for(sim),
+        clock=sim.clock_,
+        state_dir=tmp_path,
+        token_vault=vault,
+        administration="smit-bv",
+    )
+    with pytest.raises(ReconsentRequired, match="run `connector connect smit-bv`") as caught:
+        adapter.check_connection()
+    assert caught.value.administration == "smit-bv"

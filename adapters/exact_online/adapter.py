@@ -194,6 +194,7 @@ def build_adapter(
     clock: Clock = SYSTEM_CLOCK,
     state_dir: Path | None = None,
     token_vault: TokenVault | None = None,
+    administration: str | None = None,
 ) -> ExactOnlineAdapter:
     """An adapter for one Exact division.
 
@@ -211,6 +212,7 @@ def build_adapter(
             sharing one Exact login share one token chain (and one lock).
         daily_reserve (100), error_budget (5), document_type (55): see limits.py / writes.py.
     Secrets: client_id (or setting client_id), client_secret. Tokens live in `token_vault`.
+    `administration` is the config key, named in the `connector connect` command of a re-consent.
     """
     if settings.get("division") in (None, ""):
         raise ConfigError(
@@ -223,7 +225,12 @@ def build_adapter(
             f"Exact Online: division {settings['division']!r} is not a number"
         ) from None
     host, tokens = _login(
-        settings, secret=secret, clock=clock, state_dir=state_dir, token_vault=token_vault
+        settings,
+        secret=secret,
+        clock=clock,
+        state_dir=state_dir,
+        token_vault=token_vault,
+        administration=administration,
     )
     client = ExactClient(
         host=host,
@@ -280,6 +287,7 @@ def _login(
     clock: Clock,
     state_dir: Path | None,
     token_vault: TokenVault | None,
+    administration: str | None = None,
 ) -> tuple[ExactHost, ExactTokenManager]:
     try:
         host = ExactHost.for_country(str(settings.get("country") or "nl"), settings.get("base_url"))
@@ -303,5 +311,6 @@ def _login(
         vault_key=vault_key,
         clock=clock,
         lock_path=lock_path,
+        administration=administration,
     )
     return host, tokens

@@ -110,7 +110,9 @@ def _emails(value: Any) -> tuple[str, ...]:
 
 def _language(code: Any) -> str:
     text = str(code or "").strip().lower()
-    return "nl" if not text or text.startswith("nl") else "en"
+    if not text:
+        return ""  # not known: the administration's language applies
+    return "nl" if text.startswith("nl") else "en"
 
 
 def contact_kind(row: Mapping[str, Any]) -> ContactKind:
@@ -122,14 +124,23 @@ def contact_kind(row: Mapping[str, Any]) -> ContactKind:
     return ContactKind.UNKNOWN
 
 
-def bank_account_marker(bank_account_ids: Iterable[str]) -> str:
-    return ",".join(sorted(_guid(i)[:8] for i in bank_account_ids))
+def bank_mark(row: Mapping[str, Any]) -> str:
+    """A bank account as its contact's version remembers it: short id and a hash of `Modified`.
+
+    So a bank account read again without having changed is recognised as known, and a
+    changed or deleted one can be traced to the contact that had it.
+    """
+    return f"{_guid(row.get('ID'))[:8]}.{fingerprint(row.get('Modified'))[:4]}"
+
+
+def bank_account_marker(bank_accounts: Iterable[Mapping[str, Any]]) -> str:
+    return ",".join(sorted(bank_mark(b) for b in bank_accounts))
 
 
 def contact_from_row(row: Mapping[str, Any], bank_accounts: Iterable[Mapping[str, Any]]) -> Contact:
     """An Exact account with its bank accounts; the version also names the bank accounts
-    (short ids),
-    so a deleted bank account can be traced to its owner through the store's versions."""
+    (`bank_mark`), so a bank account that changed or was deleted can be traced to its owner
+    through the store's versions."""
     accounts = sorted(bank_accounts, key=lambda b: (not b.get("Main"), _guid(b.get("ID"))))
     ibans = tuple(dict.fromkeys(i for i in (_iban(b.get("BankAccount")) for b in accounts) if i))
     contact = Contact(
@@ -148,7 +159,7 @@ def contact_from_row(row: Mapping[str, Any], bank_accounts: Iterable[Mapping[str
             country=str(row.get("Country") or "NL").strip() or "NL",
         ),
     )
-    marker = bank_account_marker(b.get("ID") for b in accounts)
+    marker = bank_account_marker(accounts)
     version = fingerprint(
         contact.name,
         contact.kind.value,

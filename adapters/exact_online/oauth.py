@@ -5,8 +5,12 @@ so the host is stored with the tokens and checked before use. Token facts (resea
 access tokens live 600 s (`expires_in` arrives as the *string* "600"); refresh tokens are
 single-use and rotate on every refresh, and presenting an old one ("Old refresh token used.")
 kills the grant for good; a refresh earlier than 570 s after the last one is refused with
-`Reason: TooEarlyToRefreshTokens`; a refresh token unused for 30 days expires. The last two
-mean "a person must log in again", which is `ReconsentRequired`.
+`Reason: TooEarlyToRefreshTokens`; a refresh token unused for 30 days expires. Reuse and
+expiry mean "a person must log in again", which is `ReconsentRequired`.
+
+Token calls have a timeout because they run under the cross-process login lock: a hung token
+endpoint must not block every other run. A refresh that times out after sending may have been
+carried out by Exact (`RefreshOutcomeUnknown`); tokens.py decides what to do with the old token.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from authlib.integrations.requests_client import OAuth2Session
 
 from connector.clock import Clock
 from connector.errors import AuthenticationFailed, HostUnavailable, ReconsentRequired
+from connector.http.client import OutcomeUnknown, request_may_have_arrived
 
 EXACT_HOSTS: Mapping[str, str] = {
     "nl": "https://start.exactonline.nl",
@@ -38,11 +43,33 @@ TOKEN_PATH = "/api/oauth2/token"
 ACCESS_TOKEN_SECONDS = 600
 MIN_REFRESH_AGE = 570
 REFRESH_TOKEN_IDLE_DAYS = 30
-RECONSENT_HINT = "run `connector connect <administration>` and log in to Exact Online again"
+TOKEN_TIMEOUT = 30.0  # seconds; a refresh holds the login lock of every run on this login meanwhile
+
+
+def reconsent_hint(administration: str | None) -> str:
+    """The command that restores the login; the cycle fills in `<administration>` when unknown."""
+    return (
+        f"run `connector connect {administration or '<administration>'}` "
+        "and log in to Exact Online again"
+    )
+
+
+class ExactReconsentRequired(ReconsentRequired):
+    """The login is gone; carries the administration whose `connector connect` restores it."""
+
+    def __init__(self, host: ExactHost, why: str, *, administration: str | None) -> None:
+        super().__init__(
+            f"Exact Online ({host.name}): {why}. To fix: {reconsent_hint(administration)}."
+        )
+        self.administration = administration
 
 
 class TooEarlyToRefresh(AuthenticationFailed):
     """Exact refused a refresh because the current access token is younger than 570 s."""
+
+
+class RefreshOutcomeUnknown(OutcomeUnknown):
+    """The refresh request may have reached Exact, but no answer came back (timeout, dropped)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,14 +111,28 @@ def default_vault_key(host: ExactHost, client_id: str) -> str:
     return f"exact:{host.name}:{client_id}"
 
 
-def _session(client_id: str, client_secret: str, redirect_uri: str | None = None) -> OAuth2Session:
+def _session(
+    client_id: str,
+    client_secret: str,
+    redirect_uri: str | None = None,
+    *,
+    timeout: float = TOKEN_TIMEOUT,
+) -> OAuth2Session:
     # Exact wants client_id and client_secret in the form body, not in a Basic header.
     return OAuth2Session(
         client_id,
         client_secret,
         redirect_uri=redirect_uri,
         token_endpoint_auth_method="client_secret_post",
+        default_timeout=timeout,
     )
+
+
+def _maybe_delivered(exc: requests.RequestException) -> bool:
+    """Whether the token request may have reached Exact: only a failed connect proves it did not."""
+    if isinstance(exc, requests.ConnectionError):
+        return request_may_have_arrived(exc, "POST")
+    return isinstance(exc, requests.Timeout)
 
 
 def authorization_url(
@@ -120,6 +161,7 @@ def exchange_code(
     code: str | None = None,
     authorization_response: str | None = None,
     state: str | None = None,
+    administration: str | None = None,
 ) -> dict[str, Any]:
     """Trade the code (valid 3 minutes, single use) for the first token pair.
 
@@ -137,7 +179,9 @@ def exchange_code(
     try:
         token = session.fetch_token(host.token_url, state=state, **kwargs)
     except AuthlibBaseError as exc:
-        raise token_error(host, exc.error, exc.description, captured.get("response")) from None
+        raise token_error(
+            host, exc.error, exc.description, captured.get("response"), administration
+        ) from None
     except requests.RequestException as exc:
         raise HostUnavailable(
             f"Exact Online: cannot reach {host.name} to log in ({type(exc).__name__})"
@@ -146,22 +190,37 @@ def exchange_code(
 
 
 def refresh(
-    host: ExactHost, client_id: str, client_secret: str, refresh_token: str, *, clock: Clock
+    host: ExactHost,
+    client_id: str,
+    client_secret: str,
+    refresh_token: str,
+    *,
+    clock: Clock,
+    timeout: float = TOKEN_TIMEOUT,
+    administration: str | None = None,
 ) -> dict[str, Any]:
     """One refresh: returns the new token record (with the *new* refresh token) or raises."""
-    session = _session(client_id, client_secret)
+    session = _session(client_id, client_secret, timeout=timeout)
     captured: dict[str, requests.Response] = {}
     session.register_compliance_hook("refresh_token_response", _capture(captured))
     try:
         token = session.refresh_token(host.token_url, refresh_token=refresh_token)
     except AuthlibBaseError as exc:
-        raise token_error(host, exc.error, exc.description, captured.get("response")) from None
+        raise token_error(
+            host, exc.error, exc.description, captured.get("response"), administration
+        ) from None
     except requests.HTTPError as exc:
         status = exc.response.status_code if exc.response is not None else "?"
         raise HostUnavailable(
             f"Exact Online: the token endpoint of {host.name} failed ({status})"
         ) from None
     except requests.RequestException as exc:
+        if _maybe_delivered(exc):
+            raise RefreshOutcomeUnknown(
+                f"Exact Online: the token endpoint of {host.name} gave no answer to a login "
+                f"refresh within {timeout:.0f} s ({type(exc).__name__}); Exact may have carried "
+                "it out"
+            ) from None
         raise HostUnavailable(
             f"Exact Online: cannot reach {host.name} to refresh the login ({type(exc).__name__})"
         ) from None
@@ -192,7 +251,11 @@ def token_record(token: Mapping[str, Any], *, host: ExactHost, clock: Clock) -> 
 
 
 def token_error(
-    host: ExactHost, error: str | None, description: str | None, response: requests.Response | None
+    host: ExactHost,
+    error: str | None,
+    description: str | None,
+    response: requests.Response | None,
+    administration: str | None = None,
 ) -> AuthenticationFailed:
     """Exact's token errors, named by what the accountant has to do."""
     text = f"{error or ''}: {description or ''}".strip(": ")
@@ -214,7 +277,7 @@ def token_error(
         why = f"the login was not used for more than {REFRESH_TOKEN_IDLE_DAYS} days and expired"
     else:
         why = f"Exact refused the stored login ({text or 'no reason given'})"
-    return ReconsentRequired(f"Exact Online ({host.name}): {why}. To fix: {RECONSENT_HINT}.")
+    return ExactReconsentRequired(host, why, administration=administration)
 
 
 def _capture(into: dict[str, requests.Response]):

@@ -2,11 +2,19 @@
 
 Exact's own rule for a first sync is "filter on Timestamp greater than 1", and its sync
 endpoints give 1,000 rows per call, so a pull costs ⌈changed rows / 1000⌉ calls plus a few
-constant ones (division check, `sync/Deleted`). `bulk/` endpoints have no Timestamp and so
-cannot start an incremental chain; we use `bulk/Cashflow/Receivables` (IDs of open items
-only) where a snapshot is the right tool: to find receivables that left the open set while
-the deletion log could have lost track (interrupted first sync, bookmark older than two months).
-Bank lines are a snapshot too: the lines still on a bank journal's suspense account.
+constant ones (division check, `sync/Deleted`). For receivables the first pass therefore
+reads the whole payment-term history once (matched terms and payables included: the server
+filters on nothing but Timestamp): `bulk/` rows carry no Timestamp, and Exact's
+`SyncTimestamp` function does not serve PaymentTerms, so no cheaper start of the chain
+exists. `bulk/Cashflow/Receivables` (IDs of open items only) is the snapshot where one is
+the right tool: to find receivables that left the open set while the deletion log could have
+lost track (interrupted first sync, bookmark older than two months).
+
+Customer bank accounts have no sync or bulk endpoint: `crm/BankAccounts` gives 60 rows a
+call. A first pass reads them all; later passes read those modified since the last one, plus
+the bank accounts of changed customers, as many GUIDs per filter as fit in Exact's URL limit.
+Bank lines are a snapshot too: the lines still on a bank journal's suspense account (60 a
+call, bounded by what is not yet processed in Exact, not by the history).
 """
 
 from __future__ import annotations
@@ -15,16 +23,17 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
+from urllib.parse import quote_plus
 
 from adapters.base import Batch, Stream, StreamState
 from adapters.exact_online import mapping
 from adapters.exact_online.bookmarks import SyncBookmark
-from adapters.exact_online.client import ExactClient
+from adapters.exact_online.client import NORMAL_PAGE, ExactClient
 from adapters.exact_online.odata import datetime_literal, guid_literal, parse_wall_time, wall_iso
 from connector.clock import Clock
 from connector.records import Contact
 
-CHUNK = 40  # GUIDs per `… eq guid'…' or …` filter: keeps URLs far below Exact's 6,000 characters
+FILTER_CHARS = 4500  # of Exact's 6,000-character URL limit; the rest is host, path and $select
 ENTITY_ACCOUNTS = 2
 ENTITY_PAYMENT_TERMS = 10
 ENTITY_BANK_ACCOUNTS = 48
@@ -37,9 +46,26 @@ def any_guid(field: str, ids: Iterable[str]) -> str:
     return " or ".join(f"{field} eq {guid_literal(i)}" for i in ids)
 
 
-def _chunks(items: Sequence[str], size: int = CHUNK) -> Iterator[Sequence[str]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
+def guids_per_filter(field: str) -> int:
+    """How many `field eq guid'…' or …` terms fit in FILTER_CHARS once URL-encoded (~75)."""
+    return max(1, FILTER_CHARS // len(quote_plus(f" or {field} eq guid'{'0' * 36}'")))
+
+
+def _chunks(
+    field: str, ids: Sequence[str], rows_per_id: Mapping[str, int] | None = None
+) -> Iterator[Sequence[str]]:
+    """Runs of ids for one filter each: as many as fit in the URL, but no more than one page of
+    rows is expected (`rows_per_id`, default 1), since a second page costs a call as well."""
+    limit, run, rows = guids_per_filter(field), [], 0
+    for host_id in ids:
+        weight = 1 if rows_per_id is None else rows_per_id.get(host_id.lower(), 1)
+        if run and (len(run) == limit or rows + weight > NORMAL_PAGE):
+            yield run
+            run, rows = [], 0
+        run.append(host_id)
+        rows += weight
+    if run:
+        yield run
 
 
 def _max_ts(rows: Sequence[Mapping[str, Any]], current: int) -> int:
@@ -151,12 +177,16 @@ class ExactPulls:
             [mark.bank_modified, *(self._wall(b.get("Modified")) for b in bank_rows)]
         )
         all_banks = _by_account(bank_rows) if full else None
+        marks = _bank_marks(known)
+        bank_counts = {h: len(own) for h, own in marks.items()}  # rows a bank filter will return
         emitted: set[str] = set()
         for rows in self.client.pages(
             "sync/CRM/Accounts", select=mapping.ACCOUNT_FIELDS, filter=f"Timestamp gt {mark.ts}L"
         ):
             banks = (
-                all_banks if all_banks is not None else self._banks_of([str(r["ID"]) for r in rows])
+                all_banks
+                if all_banks is not None
+                else self._banks_of([str(r["ID"]) for r in rows], bank_counts)
             )
             contacts = [
                 mapping.contact_from_row(r, banks.get(str(r["ID"]).lower(), ())) for r in rows
@@ -175,11 +205,21 @@ class ExactPulls:
             if int(r.get("EntityType") or 0) == ENTITY_ACCOUNTS
         }
         removed = {h for h in removed if h in known or h in emitted}
-        refresh = {str(b["Account"]).lower() for b in bank_rows if b.get("Account")}
-        refresh |= _owners_of_deleted_banks(deleted, known)
+        seen = {m for own in marks.values() for m in own}  # the overlap re-reads known ones
+        changed = [b for b in bank_rows if mapping.bank_mark(b) not in seen]
+        refresh = {str(b["Account"]).lower() for b in changed if b.get("Account")}
+        touched = {str(b["ID"]).lower()[:8] for b in changed}
+        touched |= {
+            str(r["EntityKey"]).lower()[:8]
+            for r in deleted
+            if int(r.get("EntityType") or 0) == ENTITY_BANK_ACCOUNTS
+        }
+        refresh |= _owners_of(touched, marks)  # also the previous owner of a moved bank account
         refresh -= emitted | removed
         upserts = [
-            c for c in self._contacts_by_id(sorted(refresh)) if known.get(c.host_id) != c.version
+            c
+            for c in self._contacts_by_id(sorted(refresh), bank_counts)
+            if known.get(c.host_id) != c.version
         ]
         if full:
             removed |= {h for h in known if h not in emitted}
@@ -196,9 +236,11 @@ class ExactPulls:
         moment = parse_wall_time(value)
         return wall_iso(moment) if moment else ""
 
-    def _banks_of(self, account_ids: Sequence[str]) -> dict[str, list[dict[str, Any]]]:
+    def _banks_of(
+        self, account_ids: Sequence[str], bank_counts: Mapping[str, int]
+    ) -> dict[str, list[dict[str, Any]]]:
         rows: list[dict[str, Any]] = []
-        for chunk in _chunks(account_ids):
+        for chunk in _chunks("Account", account_ids, bank_counts):
             rows += self.client.rows(
                 "crm/BankAccounts",
                 select=mapping.BANK_ACCOUNT_FIELDS,
@@ -206,15 +248,17 @@ class ExactPulls:
             )
         return _by_account(rows)
 
-    def _contacts_by_id(self, account_ids: Sequence[str]) -> list[Contact]:
+    def _contacts_by_id(
+        self, account_ids: Sequence[str], bank_counts: Mapping[str, int]
+    ) -> list[Contact]:
         if not account_ids:
             return []
         rows: list[dict[str, Any]] = []
-        for chunk in _chunks(account_ids):
+        for chunk in _chunks("ID", account_ids):
             rows += self.client.rows(
                 "crm/Accounts", select=mapping.ACCOUNT_PLAIN_FIELDS, filter=any_guid("ID", chunk)
             )
-        banks = self._banks_of([str(r["ID"]) for r in rows])
+        banks = self._banks_of([str(r["ID"]) for r in rows], bank_counts)
         return [mapping.contact_from_row(r, banks.get(str(r["ID"]).lower(), ())) for r in rows]
 
     # -- mutations: bank lines still on a bank journal's suspense account ------------------
@@ -261,24 +305,14 @@ def _by_account(rows: Iterable[Mapping[str, Any]]) -> dict[str, list[dict[str, A
     return grouped
 
 
-def _owners_of_deleted_banks(
-    deleted: Iterable[Mapping[str, Any]], known: Mapping[str, str]
-) -> set[str]:
-    """A deleted bank account names only itself; contact versions carry their bank accounts'
-    short ids."""
-    gone = {
-        str(r["EntityKey"]).lower()[:8]
-        for r in deleted
-        if int(r.get("EntityType") or 0) == ENTITY_BANK_ACCOUNTS
-    }
-    if not gone:
-        return set()
-    owners = set()
-    for host_id, version in known.items():
-        marker = version.partition("|ba:")[2]
-        if marker and gone.intersection(marker.split(",")):
-            owners.add(host_id)
-    return owners
+def _bank_marks(known: Mapping[str, str]) -> dict[str, list[str]]:
+    """Per stored contact, the `bank_mark`s of its bank accounts (kept in its version)."""
+    return {h: [m for m in v.partition("|ba:")[2].split(",") if m] for h, v in known.items()}
+
+
+def _owners_of(bank_ids: set[str], marks: Mapping[str, list[str]]) -> set[str]:
+    """Contacts that had one of these bank accounts (short ids) when last stored."""
+    return {h for h, own in marks.items() if bank_ids.intersection(m[:8] for m in own)}
 
 
 def _mentioned_mutations(notes: str) -> set[str]:

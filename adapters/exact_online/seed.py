@@ -249,7 +249,8 @@ def seed_division(
         account["Division"] = code
         data.table("accounts").append(account)
         for main in (True, False)[: rng.choice((0, 1, 1, 1, 2))]:
-            data.table("bank_accounts").append(
+            banks = data.table("bank_accounts")
+            banks.append(
                 {
                     "ID": new_id(rng),
                     "Account": account["ID"],
@@ -257,7 +258,8 @@ def seed_division(
                     "BankAccount": dutch_iban(rng),
                     "Main": main,
                     "Type": "A",
-                    "Modified": modified,
+                    # entered over the past months, as in a real division (not all at one instant)
+                    "Modified": modified - timedelta(minutes=37 * len(banks)),
                     "Division": code,
                 }
             )

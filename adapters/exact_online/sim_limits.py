@@ -1,6 +1,7 @@
 """The simulator's limits: 60 calls per clock minute and 5,000 per day per division, with Exact's
 `X-RateLimit-*` headers (epoch milliseconds; only the minutely ones on a minutely 429), the
-one-hour block after 10 errors on one endpoint, and failures a test asks for.
+one-hour block after 10 errors on one endpoint, URLs of at most 6,000 characters (Exact's
+"REST API - Restrictions"), and failures a test asks for.
 
 A mix-in of `ExactSimulator`.
 """
@@ -13,6 +14,8 @@ from typing import Any
 
 from adapters.exact_online.sim_routes import Route, SimError
 from connector.clock import Clock
+
+URL_LIMIT = 6000
 
 
 class SimulatorLimits:

@@ -11,7 +11,9 @@ from __future__ import annotations
 import base64
 import binascii
 import random
+import threading
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -31,12 +33,22 @@ if TYPE_CHECKING:
 ENTITY_TYPES = {"terms": 10, "accounts": 2, "bank_accounts": 48, "bank_lines": 1}
 
 
+@dataclass(frozen=True, slots=True)
+class TokenStall:
+    """The token endpoint hangs until `release` is set (at most `longest` s: no test can hang)."""
+
+    processed: bool
+    release: threading.Event = field(default_factory=threading.Event)
+    longest: float = 30.0
+
+
 class SimulatorState:
     clock: Clock
     login: SimulatedLogin
     division: int
     divisions: dict[int, DivisionData]
     failures: dict[str, list[Any]]
+    token_stall: TokenStall | None
     _lock: RLock
     _versions: Counter[tuple[int, str]]
     _usage: dict[int, dict[str, int]]
@@ -326,6 +338,22 @@ class SimulatorState:
         or until cleared."""
         with self._lock:
             self.failures[path] = [status, message, times]
+
+    def stall_token_endpoint(self, *, processed: bool) -> Callable[[], None]:
+        """Make the token endpoint hang; returns the function that ends the hang.
+
+        `processed`: Exact carries the refresh out (the old refresh token is spent, new tokens
+        issued) and only the answer hangs. Otherwise the request hangs before the login server
+        sees it and then fails with 503, leaving the login as it was.
+        """
+        stall = TokenStall(processed)
+        self.token_stall = stall
+
+        def release() -> None:
+            self.token_stall = None
+            stall.release.set()
+
+        return release
 
     def clear_failures(self) -> None:
         with self._lock:

@@ -6,7 +6,8 @@ the rules rather than against our assumptions of them: rotating single-use refre
 day per division with `X-RateLimit-*` headers in epoch milliseconds (only the minutely ones
 on a minutely 429), the block after 10 errors per endpoint per hour, `$select` required on
 bulk/sync endpoints, only `Timestamp` filterable on sync endpoints, 1,000-row pages there and
-60 elsewhere, `__next` paging, `/Date(ms)/` values in Amsterdam wall time. Data: seed.py.
+60 elsewhere, `__next` paging, URLs of at most 6,000 characters, `/Date(ms)/` values in
+Amsterdam wall time. Data: seed.py.
 """
 
 from __future__ import annotations
@@ -25,12 +26,12 @@ from werkzeug.wrappers import Request, Response
 
 from adapters.exact_online.odata import wall_now
 from adapters.exact_online.seed import DivisionData, Row, seed_division
-from adapters.exact_online.sim_limits import SimulatorLimits
+from adapters.exact_online.sim_limits import URL_LIMIT, SimulatorLimits
 from adapters.exact_online.sim_oauth import SimulatedLogin
 from adapters.exact_online.sim_odata import exact_dumps
 from adapters.exact_online.sim_queries import SimulatorQueries
 from adapters.exact_online.sim_routes import ME_ROUTE, ROUTES_BY_PATH, SimError
-from adapters.exact_online.sim_state import SimulatorState
+from adapters.exact_online.sim_state import SimulatorState, TokenStall
 from adapters.simserver import LocalServer
 from connector.clock import SYSTEM_CLOCK, Clock
 
@@ -49,7 +50,6 @@ class LoggedRequest:
     query: str
     status: int
     division: int | None
-
 
 
 class ExactSimulator(SimulatorLimits, SimulatorQueries, SimulatorState):
@@ -114,6 +114,7 @@ class ExactSimulator(SimulatorLimits, SimulatorQueries, SimulatorState):
         self.request_log: list[LoggedRequest] = []
         self.stats: Counter[str] = Counter()
         self.failures: dict[str, list[Any]] = {}
+        self.token_stall: TokenStall | None = None
         self._usage: dict[int, dict[str, int]] = defaultdict(
             lambda: {"minute": -1, "minutes": 0, "day": -1, "days": 0}
         )
@@ -209,7 +210,13 @@ class ExactSimulator(SimulatorLimits, SimulatorQueries, SimulatorState):
         return Response(status=302, headers={"Location": f"{args['redirect_uri']}?{query}"})
 
     def _on_token(self, request: Request) -> Response:
+        stall = self.token_stall
+        if stall is not None and not stall.processed:
+            stall.release.wait(stall.longest)
+            raise SimError(503, "Service unavailable")  # hung before the login server got it
         answer = self.login.token({k: v for k, v in request.form.items()})
+        if stall is not None:
+            stall.release.wait(stall.longest)  # the tokens were issued, the answer is late
         return Response(
             json.dumps(answer.body),
             status=answer.status,
@@ -242,6 +249,10 @@ class ExactSimulator(SimulatorLimits, SimulatorQueries, SimulatorState):
     # -- entities --------------------------------------------------------------------------------
 
     def _on_entity(self, request: Request, division: int, resource: str) -> Response:
+        url = request.host_url.rstrip("/") + request.full_path.rstrip("?")
+        if len(url) > URL_LIMIT:
+            self.stats["url_too_long"] += 1
+            raise SimError(414, f"The URL is longer than {URL_LIMIT} characters")
         path, _, key_part = resource.partition("(")
         route = ROUTES_BY_PATH.get(path.strip("/").lower())
         if route is None:
