@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from decimal import Decimal
 from pathlib import Path
 
 from connector.bankfiles import import_files, parse_file
@@ -111,3 +112,100 @@ def test_the_same_entries_on_another_account_are_other_payments(tmp_path: Path) 
     other.write_text(source.replace("NL58BUNQ2031457896", "NL10BUNQ2290325473"), encoding="utf-8")
     assert not set(_keys(DATA / "bunq-mt940.sta")) & set(_keys(other))
     assert Counter(k[:4] for k in _keys(other)) == {"5473": 5}
+
+
+# The auditor's reproduction (/tmp/audit7/pages.sta): one statement over two pages, each page
+# holding EUR 10 from the same payer without a bank reference. Two payments, not one.
+PAGE_1 = (":20:STMT1\n:25:NL67INGB0006543210\n:28C:00001/001\n:60F:C260302EUR1000,00\n"
+          ":61:2603020302C10,00NTRFNONREF\n"
+          ":86:/TRTP/SEPA OVERBOEKING/IBAN/NL44RABO0123456789/NAME/Klant Een/REMI/Contributie\n"
+          ":62M:C260302EUR1010,00\n-\n")
+PAGE_2 = PAGE_1.replace("00001/001", "00001/002").replace(":60F:C260302EUR1000,00", ":60M:C260302EUR1010,00") \
+    .replace(":62M:C260302EUR1010,00", ":62F:C260302EUR1020,00")
+NEXT_DAY = (":20:STMT2\n:25:NL67INGB0006543210\n:28C:00002/001\n:60F:C260302EUR1020,00\n"
+            ":61:2603030303C10,00NTRFNONREF\n"
+            ":86:/TRTP/SEPA OVERBOEKING/IBAN/NL44RABO0123456789/NAME/Klant Een/REMI/Contributie\n"
+            ":62F:C260303EUR1030,00\n-\n")
+
+
+def _file(folder: Path, name: str, text: str) -> Path:
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_identical_payments_on_two_pages_of_one_mt940_statement_are_two(tmp_path: Path) -> None:
+    parsed = parse_file(_file(tmp_path, "pages.sta", PAGE_1 + PAGE_2))
+    assert [m.amount for m in parsed.mutations] == [Decimal("10.00"), Decimal("10.00")]
+    assert parsed.duplicates == 0 and len({m.host_id for m in parsed.mutations}) == 2
+
+
+def test_a_62m_to_60m_continuation_without_page_numbers_is_one_statement(tmp_path: Path) -> None:
+    text = (PAGE_1 + PAGE_2).replace("00001/001", "7").replace("00001/002", "8")
+    assert len(parse_file(_file(tmp_path, "intermediate.sta", text)).mutations) == 2
+
+
+def test_a_statement_exported_twice_in_one_file_counts_once(tmp_path: Path) -> None:
+    parsed = parse_file(_file(tmp_path, "twice.sta", PAGE_1 + PAGE_2 + PAGE_1 + PAGE_2))
+    assert (len(parsed.mutations), parsed.duplicates) == (2, 2)
+
+
+def test_overlapping_mt940_files_with_paged_statements_still_dedupe(tmp_path: Path) -> None:
+    both_pages = _file(tmp_path, "a.sta", PAGE_1 + PAGE_2)
+    again = _file(tmp_path, "b.sta", PAGE_1 + PAGE_2 + NEXT_DAY)  # repeats 2 March, adds 3 March
+    first_page_only = _file(tmp_path, "c.sta", PAGE_1)
+    result = import_files([first_page_only, both_pages, again])
+    assert result.per_file == {"c.sta": 1, "a.sta": 1, "b.sta": 1}
+    assert [m.date.isoformat() for m in result.mutations] == ["2026-03-02", "2026-03-02", "2026-03-03"]
+    assert sorted(m.host_id for m in result.mutations) == sorted(_keys(again))
+
+
+def _camt(kind: str, statements: str) -> str:
+    message, container = {"053": ("BkToCstmrStmt", "Stmt"), "052": ("BkToCstmrAcctRpt", "Rpt")}[kind]
+    return (f'<?xml version="1.0" encoding="UTF-8"?>\n<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.{kind}.001.04">'
+            f"<{message}><GrpHdr><MsgId>M</MsgId></GrpHdr>{statements.replace('CONTAINER', container)}</{message}></Document>\n")
+
+
+def _camt_statement(head: str, entries: int, *, reference: str = "") -> str:
+    """A statement (or report) of the demo account with `entries` identical EUR 10 payments."""
+    ref = f"<AcctSvcrRef>{reference}</AcctSvcrRef>" if reference else ""
+    entry = ('<Ntry><Amt Ccy="EUR">10.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts>BOOK</Sts>'
+             f"<BookgDt><Dt>2026-03-02</Dt></BookgDt>{ref}<NtryDtls><TxDtls><RltdPties><Dbtr><Nm>Klant Een</Nm></Dbtr>"
+             "</RltdPties><RmtInf><Ustrd>Contributie</Ustrd></RmtInf></TxDtls></NtryDtls></Ntry>")
+    return (f"<CONTAINER>{head}<Acct><Id><IBAN>NL67INGB0006543210</IBAN></Id><Ccy>EUR</Ccy></Acct>"
+            f"{entry * entries}</CONTAINER>")
+
+
+def _period(start: str, end: str) -> str:
+    return f"<FrToDt><FrDtTm>2026-03-02T{start}:00+01:00</FrDtTm><ToDtTm>2026-03-02T{end}:00+01:00</ToDtTm></FrToDt>"
+
+
+def test_identical_payments_on_two_pages_of_one_camt_statement_are_two(tmp_path: Path) -> None:
+    pages = "".join(_camt_statement(f"<Id>S1-{page}</Id><StmtPgntn><PgNb>{page}</PgNb><LastPgInd>{str(page == 2).lower()}"
+                                    f"</LastPgInd></StmtPgntn><ElctrncSeqNb>61</ElctrncSeqNb>", 1) for page in (1, 2))
+    parsed = parse_file(_file(tmp_path, "pages.xml", _camt("053", pages)))
+    assert (len(parsed.mutations), parsed.duplicates) == (2, 0)
+
+
+def test_identical_camt_entries_with_their_own_bank_reference_are_distinct_wherever_they_are(tmp_path: Path) -> None:
+    statements = (_camt_statement("<Id>S1</Id>", 1, reference="ACR-1") + _camt_statement("<Id>S2</Id>", 1, reference="ACR-2"))
+    assert len(parse_file(_file(tmp_path, "refs.xml", _camt("053", statements))).mutations) == 2
+    again = _camt_statement("<Id>S9</Id>", 1, reference="ACR-2")  # a re-export names ACR-2 again
+    result = import_files([tmp_path / "refs.xml", _file(tmp_path, "again.xml", _camt("053", again))])
+    assert result.per_file == {"refs.xml": 2, "again.xml": 0}
+
+
+def test_incremental_camt052_reports_count_on_and_cumulative_ones_repeat(tmp_path: Path) -> None:
+    # Incremental: 09-12 h and 12-15 h, each one new EUR 10 payment: two payments.
+    incremental = (_camt_statement(f"<Id>R1</Id><ElctrncSeqNb>1</ElctrncSeqNb>{_period('09:00', '12:00')}", 1)
+                   + _camt_statement(f"<Id>R2</Id><ElctrncSeqNb>2</ElctrncSeqNb>{_period('12:00', '15:00')}", 1))
+    parsed = parse_file(_file(tmp_path, "incremental.xml", _camt("052", incremental)))
+    assert (len(parsed.mutations), parsed.duplicates) == (2, 0)
+    # Cumulative: 09-12 h holds the first payment, 09-15 h repeats it and adds the second.
+    cumulative = (_camt_statement(f"<Id>R1</Id><ElctrncSeqNb>1</ElctrncSeqNb>{_period('09:00', '12:00')}", 1)
+                  + _camt_statement(f"<Id>R2</Id><ElctrncSeqNb>2</ElctrncSeqNb>{_period('09:00', '15:00')}", 2))
+    parsed = parse_file(_file(tmp_path, "cumulative.xml", _camt("052", cumulative)))
+    assert (len(parsed.mutations), parsed.duplicates) == (2, 1)
+    # Either way the same two payments: importing both files adds nothing the second time.
+    result = import_files([tmp_path / "incremental.xml", tmp_path / "cumulative.xml"])
+    assert result.per_file == {"incremental.xml": 2, "cumulative.xml": 0}

@@ -18,14 +18,21 @@ from connector.records import BankMutation
                 end_to_end_id="E2E-77"), id="ing"),
     pytest.param(  # ING structured reference (betalingskenmerk)
         ["/EREF/NOTPROVIDED//CNTP/NL92ABNA0561234987/ABNANL2A/Jansen///REMI/STRD/CUR/2000100020260042/"],
-        Details(name="Jansen", iban="NL92ABNA0561234987", description="2000100020260042"), id="ing-cur"),
+        Details(name="Jansen", iban="NL92ABNA0561234987", description="2000100020260042",
+                creditor_reference="2000100020260042"), id="ing-cur"),
     pytest.param(  # ABN AMRO SEPA
         ["/TRTP/SEPA OVERBOEKING/IBAN/NL55INGB0003456789/BIC/INGBNL2A/NAME/", "Van der Berg Advies/REMI/F2026-0044/EREF/VDBA1"],
         Details(name="Van der Berg Advies", iban="NL55INGB0003456789", description="F2026-0044", end_to_end_id="VDBA1"),
         id="abn"),
     pytest.param(  # Rabobank: party code with empty value, then /NAME/; structured reference in CDTRREF
         ["/ORDP//NAME/Jansen Installatietechniek/REMI//CDTRREFTP//CD/SCOR/I", "SSR/CUR/CDTRREF/2000100020260042/ISDT/2026-03-02"],
-        Details(name="Jansen Installatietechniek", description="2000100020260042"), id="rabobank"),
+        Details(name="Jansen Installatietechniek", description="2000100020260042",
+                creditor_reference="2000100020260042"), id="rabobank"),
+    pytest.param(  # ABN AMRO acceptgiro: the betalingskenmerk as "ISSUER: CUR REF: ..." in /REMI/
+        ["/TRTP/ACCEPTGIRO/IBAN/NL92ABNA0561234987/BIC/ABNANL2A/NAME/Jansen/REMI/ISSUER: CUR                  REF: 20001",
+         "00020260042/EREF/NOTPROVIDED"],
+        Details(name="Jansen", iban="NL92ABNA0561234987", description="ISSUER: CUR REF: 2000100020260042",
+                creditor_reference="2000100020260042"), id="abn-acceptgiro"),
     pytest.param(  # Rabobank ultimate debtor
         ["/EREF/X/ORDP//NAME/Holding/REMI/F1/ULTD//NAME/Dochter B.V./ISDT/2026-03-04"],
         Details(name="Holding", description="F1", end_to_end_id="X", ultimate="Dochter B.V."), id="rabobank-ultd"),

@@ -1,11 +1,14 @@
-"""Our own sample statements of seven Dutch banks: golden CSV output and what the demo relies on.
+"""Our own sample statements of seven Dutch banks: golden CSV output and the reconciliation cases.
 
-Regenerate the golden files after an intended change with `UPDATE_GOLDEN=1 pytest tests/test_bankfiles_samples.py`
-and review the diff.
+A golden file is the import-bank CSV plus the references a BankMutation does not carry
+(end-to-end id, structured creditor reference, the bank's own reference), so references are
+checked too. Regenerate them after an intended change with
+`UPDATE_GOLDEN=1 pytest tests/test_bankfiles_samples.py`, review the diff against the sample files.
 """
 
 from __future__ import annotations
 
+import csv
 import io
 import os
 from decimal import Decimal
@@ -13,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from connector.bankfiles import parse_file, write_mutations_csv
+from connector.bankfiles import CSV_COLUMNS, ParsedFile, mutation_row, parse_file
 from connector.legal.references import is_valid_betalingskenmerk, is_valid_rf
 
 DATA = Path(__file__).resolve().parent / "data" / "bankfiles"
@@ -34,15 +37,27 @@ SAMPLES = {
 }
 
 
+REFERENCE_COLUMNS = ("end_to_end_id", "creditor_reference", "bank_reference")
+
+
+def golden_csv(parsed: ParsedFile) -> str:
+    """The import-bank columns, then the references of each row."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS + REFERENCE_COLUMNS)
+    for mutation, entry in zip(parsed.mutations, parsed.entries, strict=True):
+        writer.writerow([*mutation_row(mutation), mutation.end_to_end_id, entry.creditor_reference,
+                         entry.bank_reference])
+    return out.getvalue()
+
+
 @pytest.mark.parametrize("name", sorted(SAMPLES))
 def test_sample_matches_its_golden_csv(name: str) -> None:
-    parsed = parse_file(DATA / name)
-    out = io.StringIO()
-    write_mutations_csv(parsed.mutations, out)
+    produced = golden_csv(parse_file(DATA / name, with_entries=True))
     golden = DATA / f"{name}.expected.csv"
     if os.environ.get("UPDATE_GOLDEN"):
-        golden.write_text(out.getvalue(), encoding="utf-8")
-    assert out.getvalue() == golden.read_text(encoding="utf-8")
+        golden.write_text(produced, encoding="utf-8")
+    assert produced == golden.read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize("name", sorted(SAMPLES))
@@ -60,7 +75,7 @@ def _by_text(mutations, text):
     return found
 
 
-def test_demo_statement_holds_what_the_demo_matches_on() -> None:
+def test_demo_account_sample_holds_every_reconciliation_case() -> None:
     parsed = parse_file(DATA / "demo-camt053.xml")
     mutations = parsed.mutations
     assert len(parsed.statements) == 5 and sum(s.entries for s in parsed.statements) == 14  # 12 entries, batch of 3

@@ -2,7 +2,8 @@
 
 Public API:
     parse_file(path) -> ParsedFile             one file, all-or-nothing (raises BankFileError)
-    import_files(paths) -> ImportResult        many files, errors as data, de-duplicated by key
+    import_files(paths, account=None)          many files, errors as data, de-duplicated by key;
+                                               with `account`, files of other accounts refused
     write_mutations_csv(mutations, path)       the import-bank CSV
 """
 

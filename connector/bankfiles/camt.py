@@ -31,6 +31,7 @@ from connector.bankfiles.camt_details import (
 )
 from connector.bankfiles.entry import StatementEntry, StatementInfo
 from connector.bankfiles.errors import BankFileError
+from connector.bankfiles.sequence import Runs, StatementMark, page_number, parse_moment
 from connector.bankfiles.text import bank_name, compact, iban_or_empty
 
 _MESSAGES = {"BkToCstmrStmt": "Stmt", "BkToCstmrAcctRpt": "Rpt", "BkToCstmrDbtCdtNtfctn": "Ntfctn"}
@@ -91,6 +92,7 @@ def read_camt(path: Path, *, display_name: str | None = None) -> Iterator[Statem
     container = ""
     statement: _StatementState | None = None
     index = 0
+    runs = Runs()
     try:
         for event, element in events:
             namespace, local = _split_tag(element.tag)
@@ -105,7 +107,7 @@ def read_camt(path: Path, *, display_name: str | None = None) -> Iterator[Statem
                         container = _MESSAGES[local]
                         version = version or {"Stmt": "camt.053", "Rpt": "camt.052", "Ntfctn": "camt.054"}[container]
                 elif local == container and names is not None:
-                    statement = _StatementState(index=index, names=names, file=file, version=version)
+                    statement = _StatementState(index=index, names=names, file=file, version=version, runs=runs)
                 continue
             if statement is None or names is None:
                 continue
@@ -148,8 +150,10 @@ def _release(element: etree._Element) -> None:
 class _StatementState:
     """What we know about the statement being read: its header and the running totals."""
 
-    def __init__(self, *, index: int, names: _Names, file: str, version: str) -> None:
+    def __init__(self, *, index: int, names: _Names, file: str, version: str, runs: Runs) -> None:
         self.index = index
+        self.runs = runs
+        self.sequence = index
         self.names = names
         self.file = file
         self.version = version
@@ -192,6 +196,19 @@ class _StatementState:
                 self.closing = amount
             elif self.opening is None or code == "OPBD":
                 self.opening = amount
+        self.sequence = self.runs.sequence(self.index, self._mark(container, parts))
+
+    def _mark(self, container: etree._Element, parts: list[str]) -> StatementMark:
+        """Sequence number, page and period: what tells a next page or report from a repeat."""
+        n = self.names
+        legal, electronic, statement_id = (part.strip() for part in parts)
+        local = container.tag[self.names.prefix_length:]
+        return StatementMark(
+            account=self.account, currency=self.currency, reference=statement_id, number=electronic or legal,
+            page=page_number(container.findtext(n(f"{local}Pgntn/PgNb"))),
+            start=parse_moment(container.findtext(n("FrToDt/FrDtTm"))),
+            end=parse_moment(container.findtext(n("FrToDt/ToDtTm"))),
+        )
 
     def read_entry(self, entry: etree._Element) -> Iterator[StatementEntry]:
         n = self.names
@@ -228,9 +245,10 @@ class _StatementState:
             self.total += row.amount
             self.entries += 1
             yield StatementEntry(
-                account=self.account, statement=self.index, booking_date=booked, amount=row.amount,
+                account=self.account, sequence=self.sequence, booking_date=booked, amount=row.amount,
                 currency=currency, counterparty_name=row.name, counterparty_iban=iban_or_empty(row.iban),
                 description=row.description, end_to_end_id=row.end_to_end_id,
+                creditor_reference=row.creditor_reference,
                 bank_reference=(row.reference or reference) + suffix if (row.reference or reference) else "",
                 line=entry.sourceline or 0,
             )

@@ -47,6 +47,7 @@ class TxDetails:
     remittance: str
     additional_info: str
     structured_note: str
+    creditor_reference: str
     end_to_end_id: str
     reference: str
     return_reason: str
@@ -61,6 +62,7 @@ class Row:
     iban: str = ""
     description: str = ""
     end_to_end_id: str = ""
+    creditor_reference: str = ""
     reference: str = ""
 
 
@@ -96,22 +98,25 @@ def _party(parties: dict[str, etree._Element], names: _Names, role: str) -> _Par
     )
 
 
-def _remittance(remittance: etree._Element | None, names: _Names) -> tuple[str, str]:
+def _remittance(remittance: etree._Element | None, names: _Names) -> tuple[str, str, str]:
     """Unstructured lines joined, then structured creditor references (RF, betalingskenmerk) not
-    already in them; and the free text of the structured part, a last resort for the description."""
+    already in them; the first creditor reference itself; and the free text of the structured
+    part, a last resort for the description."""
     if remittance is None:
-        return "", ""
+        return "", "", ""
     parts = [collapse(u.text) for u in remittance.iterfind(names("Ustrd")) if collapse(u.text)]
     joined = " ".join(parts)
-    note = ""
+    reference = note = ""
     for structured in remittance.iterfind(names("Strd")):
         for path in ("CdtrRefInf/Ref", "RfrdDocInf/Nb"):
             for node in structured.iterfind(names(path)):
                 value = collapse(node.text)
+                if value and path == "CdtrRefInf/Ref":
+                    reference = reference or value
                 if value and value not in joined:
                     joined = f"{joined} {value}".strip()
         note = note or _text(structured, names, "AddtlRmtInf")
-    return joined, note
+    return joined, reference, note
 
 
 def read_tx_details(details: etree._Element, names: _Names, *, file: str) -> TxDetails:
@@ -129,14 +134,14 @@ def read_tx_details(details: etree._Element, names: _Names, *, file: str) -> TxD
     refs = fields.get("Refs")
     e2e = _text(refs, names, "EndToEndId")
     parties = children(fields["RltdPties"], names.prefix_length) if "RltdPties" in fields else {}
-    remittance, note = _remittance(fields.get("RmtInf"), names)
+    remittance, creditor_reference, note = _remittance(fields.get("RmtInf"), names)
     return TxDetails(
         amount=amount, currency=currency,
         credit=True if direction == "CRDT" else False if direction == "DBIT" else None,
         debtor=_party(parties, names, "Dbtr"), creditor=_party(parties, names, "Cdtr"),
         remittance=remittance,
         additional_info=collapse(fields["AddtlTxInf"].text) if "AddtlTxInf" in fields else "",
-        structured_note=note,
+        structured_note=note, creditor_reference=creditor_reference,
         end_to_end_id="" if e2e.upper() in _NOT_PROVIDED else e2e,
         reference=_text(refs, names, "AcctSvcrRef"),
         return_reason=_text(fields.get("RtrInf"), names, "Rsn/Cd"),
@@ -187,7 +192,8 @@ def _row(amount: Decimal, credit: bool, details: TxDetails | None, *, reversal: 
     return Row(
         amount=amount if credit else -amount, name=name, iban=party.iban,
         description=_describe(details, entry_info, reversal=reversal, credit=credit, counterparty=party),
-        end_to_end_id=details.end_to_end_id, reference=details.reference,
+        end_to_end_id=details.end_to_end_id, creditor_reference=details.creditor_reference,
+        reference=details.reference,
     )
 
 

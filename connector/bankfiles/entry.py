@@ -17,15 +17,19 @@ class StatementEntry:
 
     Attributes:
         account: the own account the statement is for (normalised, may be a non-IBAN number).
-        statement: index of the statement (Stmt / :20: block) in the file, from 0.
+        sequence: index (from 0) of the first statement (Stmt / :20: block) of the run this
+            entry's statement belongs to: pages of one statement share it (`sequence.continues`),
+            and identical entries are counted per run.
         booking_date: the bank's booking date (value date when a file has no booking date).
         amount: signed; money in is positive.
+        end_to_end_id: the payer's end-to-end id (camt EndToEndId, MT940 /EREF/).
+        creditor_reference: the structured remittance reference (betalingskenmerk, RF), also in the description.
         bank_reference: the bank's own id for the entry ("" when none or NONREF); part of the key.
         line: where the entry starts in the file, for messages.
     """
 
     account: str
-    statement: int
+    sequence: int
     booking_date: date
     amount: Decimal
     currency: str
@@ -33,6 +37,7 @@ class StatementEntry:
     counterparty_iban: str = ""
     description: str = ""
     end_to_end_id: str = ""
+    creditor_reference: str = ""
     bank_reference: str = ""
     line: int = 0
 

@@ -19,7 +19,7 @@ from connector.bankfiles.entry import StatementEntry, StatementInfo
 from connector.bankfiles.errors import BankFileError, FileError
 from connector.bankfiles.keys import MutationKeys
 from connector.bankfiles.mt940_reader import decode, read_mt940
-from connector.bankfiles.text import mask_account, mask_ibans
+from connector.bankfiles.text import mask_account, mask_ibans, same_account, show_account
 from connector.records import BankMutation
 
 log = logging.getLogger(__name__)
@@ -34,6 +34,8 @@ class ParsedFile:
     Attributes:
         duplicates: entries left out because an earlier statement of the same file already
             had them (cumulative reports repeat entries).
+        entries: with `parse_file(..., with_entries=True)`, the reader's entry behind each
+            mutation (same order), for the bank's references a BankMutation has no field for.
     """
 
     name: str
@@ -41,6 +43,7 @@ class ParsedFile:
     statements: tuple[StatementInfo, ...]
     mutations: tuple[BankMutation, ...]
     duplicates: int = 0
+    entries: tuple[StatementEntry, ...] = ()
 
     @property
     def accounts(self) -> tuple[str, ...]:
@@ -112,17 +115,19 @@ def _entries(path: Path, name: str) -> Iterator[StatementEntry | StatementInfo]:
     raise BankFileError(name, "not a bank statement: expected camt.052/053/054 XML or MT940", 1)
 
 
-def parse_file(path: Path | str, *, name: str | None = None) -> ParsedFile:
+def parse_file(path: Path | str, *, name: str | None = None, with_entries: bool = False) -> ParsedFile:
     """Read one camt or MT940 file completely, or raise BankFileError naming file and line.
 
     `name` is what messages and `BankMutation.source` call the file (default: its file name);
-    banks put the account's IBAN in export names, so an IBAN in it is masked.
+    banks put the account's IBAN in export names, so an IBAN in it is masked. `with_entries`
+    keeps the reader's entries too (off by default: a year of entries is memory).
     """
     path = Path(path)
     name = mask_ibans(name or path.name)
     keys = MutationKeys()
     seen: set[str] = set()
     mutations: list[BankMutation] = []
+    entries: list[StatementEntry] = []
     statements: list[StatementInfo] = []
     duplicates = 0
     for item in _entries(path, name):
@@ -139,18 +144,22 @@ def parse_file(path: Path | str, *, name: str | None = None) -> ParsedFile:
             counterparty_name=item.counterparty_name, counterparty_iban=item.counterparty_iban,
             description=item.description, end_to_end_id=item.end_to_end_id, source=name,
         ))
+        if with_entries:
+            entries.append(item)
     formats = [s.format for s in statements if s.format]
     return ParsedFile(
         name=name, format=formats[0] if formats else "", statements=tuple(statements),
-        mutations=tuple(mutations), duplicates=duplicates,
+        mutations=tuple(mutations), duplicates=duplicates, entries=tuple(entries),
     )
 
 
-def import_files(paths: Iterable[Path | str]) -> ImportResult:
+def import_files(paths: Iterable[Path | str], *, account: str | None = None) -> ImportResult:
     """Read several files; a bad file becomes a FileError and yields nothing, the others go on.
 
     Mutations are de-duplicated by key across the files, first file first, so overlapping
-    downloads can be imported together.
+    downloads can be imported together. With `account` (the administration's own IBAN), a
+    file holding a statement of any other account is refused as a whole: a private or a
+    colleague's export dropped in the inbox must not become this administration's payments.
     """
     mutations: list[BankMutation] = []
     errors: list[FileError] = []
@@ -169,6 +178,11 @@ def import_files(paths: Iterable[Path | str]) -> ImportResult:
             log.error("bank file %s failed: %s", mask_ibans(path.name), message)
             errors.append(FileError(file=mask_ibans(path.name), message=message))
             continue
+        foreign = _foreign_account(parsed, account)
+        if foreign is not None:
+            log.info("bank file rejected: %s", foreign)
+            errors.append(foreign)
+            continue
         fresh = [m for m in parsed.mutations if m.host_id not in seen]
         seen.update(m.host_id for m in fresh)
         mutations.extend(fresh)
@@ -180,3 +194,16 @@ def import_files(paths: Iterable[Path | str]) -> ImportResult:
         log.info("bank file %s: %s, %s, %d rows", parsed.name, parsed.format,
                  ", ".join(mask_account(a) for a in parsed.accounts), len(fresh))
     return ImportResult(mutations=tuple(mutations), errors=tuple(errors), files=tuple(files))
+
+
+def _foreign_account(parsed: ParsedFile, account: str | None) -> FileError | None:
+    """The refusal of a file with a statement of another account than `account`, else None."""
+    if not account:
+        return None
+    others = list(dict.fromkeys(s.account for s in parsed.statements if not same_account(s.account, account)))
+    if not others:
+        return None
+    shown = ", ".join(show_account(other) for other in others)
+    return FileError(file=parsed.name, message=(
+        f"statement of account {shown}, but this administration's account (bank_files.account_iban) "
+        f"is {show_account(account)}: nothing imported from this file"))

@@ -2,16 +2,22 @@
 
 The key hashes what the bank itself fixed when it booked the entry: the account, the
 booking date, the amount and currency and the bank's own reference (when it gives one),
-plus the entry's position among identical entries of its statement. Why not the statement
-id and the row number: banks number exports, not days (Rabobank's camt Stmt/Id embeds the
-export's message number, ING puts a whole download in one MT940 statement), so an
-overlapping export would shift every position; a day's identical payments keep their order.
+plus the entry's position among identical entries of its run of statements (`sequence`:
+one statement with all its pages). Why not the statement id and the row number: banks
+number exports, not days (Rabobank's camt Stmt/Id embeds the export's message number, ING
+puts a whole download in one MT940 statement), so an overlapping export would shift every
+position; a day's identical payments keep their order.
 
 * Identical rows within one statement (five equal Belastingdienst payments on one day) get
-  ordinals 0..4 and so distinct keys.
+  ordinals 0..4 and so distinct keys, also when the statement is split over pages.
 * The same entry in another file covering that day gets the same key, so it is dropped.
-* The same entry repeated in later statements of one file (cumulative camt.052 reports)
-  gets the same key too.
+* The same entry repeated in a later statement of one file that repeats rather than
+  continues (the statement exported twice, cumulative camt.052 reports) gets the same key too.
+
+Known limit: a day whose identical, unreferenced payments are split over two files that
+each hold only part of it (page 2 delivered alone, incremental camt.052 reports in separate
+files) cannot be told from a re-export; the second file's copies count as already seen.
+Banks that give a reference per entry (AcctSvcrRef, the :61: bank reference) are not affected.
 
 Parsed texts (names, descriptions, extracted IBANs) stay out of the key on purpose: a
 better :86: heuristic in a later release must not turn old imports into new payments.
@@ -39,7 +45,7 @@ class MutationKeys:
     """Hands out keys for the entries of one file, in file order."""
 
     def __init__(self) -> None:
-        self._statement = -1
+        self._sequence = -1
         self._ordinals: dict[bytes, int] = {}
 
     def key(self, entry: StatementEntry) -> str:
@@ -48,9 +54,9 @@ class MutationKeys:
             _KEY_VERSION, entry.account, entry.booking_date.isoformat(), _amount_text(entry.amount),
             entry.currency, entry.bank_reference,
         ))
-        if entry.statement != self._statement:
-            # Ordinals count within one statement; entries come statement by statement.
-            self._statement = entry.statement
+        if entry.sequence != self._sequence:
+            # Ordinals count within one run of statements; entries come run by run.
+            self._sequence = entry.sequence
             self._ordinals.clear()
         slot = blake2b(material.encode(), digest_size=8).digest()
         ordinal = self._ordinals.get(slot, 0)

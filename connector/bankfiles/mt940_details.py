@@ -37,6 +37,8 @@ _ULTIMATES = frozenset({"ULTD", "ULTC", "ULTB"})
 _PARTY_SUBFIELDS = frozenset({"NAME", "ID", "ADDR"})
 _REMI_PREFIX = re.compile(r"^(?:USTD|STRD/(?:CUR|ISO|[A-Z]{0,4}))?/+")
 _NOT_PROVIDED = frozenset({"", "NOTPROVIDED", "NONREF"})
+_STRUCTURED_REMI = re.compile(r"^\s*STRD/")  # ING: /REMI/STRD/CUR/<betalingskenmerk>/, STRD/ISO/<RF...>/
+_ISSUER_REFERENCE = re.compile(r"\bISSUER:\s*\S+\s+REF:\s*(?P<reference>\S+)")  # ABN AMRO acceptgiro
 _LABELS = re.compile(
     r"(?P<label>IBAN|BIC|NAAM|OMSCHRIJVING|BETALINGSKENM\.|KENMERK|ID DEBITEUR|ID INCASSANT|"
     r"INCASSANT|MACHTIGING):\s*"
@@ -59,6 +61,7 @@ class Details:
     end_to_end_id: str = ""
     ultimate: str = ""
     return_reason: str = ""
+    creditor_reference: str = ""
 
 
 def join_wrapped(lines: Sequence[str]) -> str:
@@ -134,8 +137,12 @@ def _slash_codes(raw: str) -> Details:
                 name = name or text
         elif key == "IBAN":
             iban = iban or iban_or_empty(text)
-        elif key == "REMI":
-            remittance = remittance or _clean_remittance(value)
+        elif key == "REMI" and not remittance:
+            remittance = _clean_remittance(value)
+            if _STRUCTURED_REMI.match(value):
+                creditor_reference = creditor_reference or remittance
+            elif issued := _ISSUER_REFERENCE.search(remittance):
+                creditor_reference = creditor_reference or issued.group("reference")
         elif key == "CDTRREF":
             creditor_reference = text
         elif key == "EREF":
@@ -147,7 +154,7 @@ def _slash_codes(raw: str) -> Details:
     if creditor_reference and creditor_reference not in remittance:
         remittance = f"{remittance} {creditor_reference}".strip()
     return Details(name=name, iban=iban, description=remittance, end_to_end_id=e2e,
-                   ultimate=ultimate, return_reason=reason)
+                   ultimate=ultimate, return_reason=reason, creditor_reference=creditor_reference)
 
 
 def _german_subfields(raw: str) -> Details:
@@ -195,7 +202,7 @@ def _volksbank(lines: Sequence[str]) -> Details:
         forwarded = _slash_codes(description)
         return Details(name=name or forwarded.name, iban=iban or forwarded.iban,
                        description=forwarded.description or description,
-                       end_to_end_id=forwarded.end_to_end_id)
+                       end_to_end_id=forwarded.end_to_end_id, creditor_reference=forwarded.creditor_reference)
     return Details(name=name, iban=iban_or_empty(iban), description=description)
 
 

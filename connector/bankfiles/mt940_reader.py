@@ -18,8 +18,9 @@ import mt940
 
 from connector.bankfiles.entry import StatementEntry, StatementInfo, annotate_description
 from connector.bankfiles.errors import BankFileError
-from connector.bankfiles.mt940_blocks import Block, Field, split_blocks
+from connector.bankfiles.mt940_blocks import Block, Field, Split, split_blocks
 from connector.bankfiles.mt940_details import interpret
+from connector.bankfiles.sequence import Runs, StatementMark, page_number
 from connector.bankfiles.text import (
     VOLKSBANK_CODES,
     bank_code,
@@ -58,11 +59,45 @@ def decode(data: bytes) -> str:
 
 def read_mt940(text: str, *, file: str) -> Iterator[StatementEntry | StatementInfo]:
     """Yield each statement's entries, then its facts; raise BankFileError on a bad tag or a cut-off file."""
-    blocks = split_blocks(text)
-    if not blocks:
+    split = split_blocks(text)
+    if not split.blocks:
         raise BankFileError(file, "no MT940 statement found (no :20:/:25:/:61: tags)", 1)
-    for index, block in enumerate(blocks):
-        yield from _read_block(block, index, file=file, last=index == len(blocks) - 1)
+    _refuse_cut_off(split, file=file)
+    runs = Runs()
+    for index, block in enumerate(split.blocks):
+        yield from _read_block(block, index, runs.sequence(index, _mark(block)), file=file)
+
+
+def _refuse_cut_off(split: Split, *, file: str) -> None:
+    """A file that stops inside a statement or a SWIFT message lost its end: read none of it.
+
+    A statement is complete once it has its closing balance (:62F:, or :62M: for a page that
+    goes on) or its terminator line; inside a SWIFT envelope also the message's closing `-}`.
+    """
+    last = split.blocks[-1]
+    if not last.terminated and not any(field.tag in _CLOSING for field in last.fields):
+        raise BankFileError(file, f"the file ends inside the statement that starts on line {last.line} "
+                                  "(no closing balance :62F:): it looks cut off", split.last_line)
+    if split.open_message is not None:
+        raise BankFileError(file, f"the file ends inside the SWIFT message opened on line {split.open_message} "
+                                  "(no closing '-}'): it looks cut off", split.last_line)
+    if split.trailing_header is not None:
+        raise BankFileError(file, f"the file ends with the header of a next statement (line {split.trailing_header}) "
+                                  "but no statement: it looks cut off", split.last_line)
+
+
+def _mark(block: Block) -> StatementMark:
+    """What tells whether this statement continues the one before it (pages, :62M: -> :60M:)."""
+    by_tag = {field.tag: field for field in reversed(block.fields)}
+    account, currency = split_account_currency(by_tag["25"].lines[0]) if "25" in by_tag else ("", "")
+    numbering = by_tag.get("28C") or by_tag.get("28")
+    number, _, page = (numbering.value if numbering else "").partition("/")
+    reference = by_tag.get("20")
+    return StatementMark(
+        account=account, currency=currency, reference=reference.value if reference else "",
+        number=number.strip(), page=page_number(page),
+        opens_intermediate="60M" in by_tag, closes_intermediate="62M" in by_tag,
+    )
 
 
 def _context() -> mt940.models.Transactions:
@@ -105,7 +140,7 @@ def _reference(data: dict[str, Any]) -> str:
     return "" if reference.upper() in _NO_REFERENCE else reference
 
 
-def _entry(field: Field, details_lines: list[str], *, index: int, account: str, currency: str,
+def _entry(field: Field, details_lines: list[str], *, sequence: int, account: str, currency: str,
            volksbank: bool, file: str) -> StatementEntry:
     data = _statement_line(field, file=file, volksbank=volksbank)
     amount: Decimal = data["amount"].amount
@@ -128,9 +163,10 @@ def _entry(field: Field, details_lines: list[str], *, index: int, account: str, 
         return_reason=details.return_reason, ultimate=details.ultimate, counterparty=name,
     )
     return StatementEntry(
-        account=account, statement=index, booking_date=data.get("entry_date") or data["date"], amount=amount,
+        account=account, sequence=sequence, booking_date=data.get("entry_date") or data["date"], amount=amount,
         currency=currency, counterparty_name=name, counterparty_iban=iban, description=description,
-        end_to_end_id=details.end_to_end_id, bank_reference=_reference(data), line=field.line,
+        end_to_end_id=details.end_to_end_id, creditor_reference=details.creditor_reference,
+        bank_reference=_reference(data), line=field.line,
     )
 
 
@@ -144,7 +180,7 @@ def _bank(block: Block, account: str, bic: str) -> str:
     return name
 
 
-def _read_block(block: Block, index: int, *, file: str, last: bool) -> Iterator[StatementEntry | StatementInfo]:
+def _read_block(block: Block, index: int, sequence: int, *, file: str) -> Iterator[StatementEntry | StatementInfo]:
     fields = block.fields
     by_tag = {field.tag: field for field in reversed(fields)}  # first occurrence wins
     if "25" not in by_tag:
@@ -170,14 +206,11 @@ def _read_block(block: Block, index: int, *, file: str, last: bool) -> Iterator[
             if following.tag != "86":
                 break
             details.extend(following.lines)
-        entry = _entry(field, details, index=index, account=account, currency=currency,
+        entry = _entry(field, details, sequence=sequence, account=account, currency=currency,
                        volksbank=volksbank, file=file)
         total += entry.amount
         count += 1
         yield entry
-    if closing_field is None and last and not block.terminated:
-        raise BankFileError(file, "the last statement has no closing balance (:62F:): the file looks cut off",
-                            fields[-1].line)
     identifier = (by_tag.get("28C") or by_tag.get("28") or by_tag.get("20"))
     yield StatementInfo(
         index=index, format="mt940", account=account, bank=_bank(block, account, bic.group(1) if bic else ""),

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+from connector.http.redact import mask_iban
+
 _WHITESPACE = re.compile(r"\s+")
 _IBAN_SHAPE = re.compile(r"^[A-Z]{2}\d{2}[A-Z0-9]{10,30}$")
 _IBAN_IN_TEXT = re.compile(r"(?<![A-Za-z0-9])[A-Z]{2}\d{2}(?: ?[A-Z0-9]){10,30}(?![A-Za-z0-9])")
@@ -76,6 +78,27 @@ def mask_account(account: str) -> str:
 def mask_ibans(text: str) -> str:
     """Mask every IBAN-looking token in a message before it is logged or raised."""
     return _IBAN_IN_TEXT.sub(lambda m: mask_account(m.group(0)), text)
+
+
+def show_account(account: str) -> str:
+    """An account for a message to the user: an IBAN as the project masks it ("NL91****4300"),
+    an old-style number as its last four ("****4300"), so a message never holds a full account."""
+    value = compact(account)
+    if not value:
+        return "(none)"
+    return mask_iban(value) if is_iban_shaped(value) else mask_account(value)
+
+
+def same_account(account: str, iban: str) -> bool:
+    """Whether a statement's account is the account `iban`: equal IBANs, or an old-style number
+    (ABN AMRO's "417164300", Knab's "0256781234", "TRIODOSBANK/0390123456", a German
+    "BLZ/Konto") that is the IBAN's account number without its bank code and leading zeros."""
+    own, value = compact(iban), compact(account)
+    if is_iban_shaped(value) or not value:
+        return value == own
+    own_number = own[4:] if is_iban_shaped(own) else own
+    digits = re.sub(r"\D", "", value).lstrip("0")
+    return bool(digits) and re.sub(r"\D", "", own_number).lstrip("0") == digits
 
 
 def account_tail(account: str) -> str:

@@ -55,7 +55,16 @@ def import_bank_command(ctx: click.Context, files: tuple[Path, ...], output: Pat
     Files that cannot be read are listed on stderr with the line that failed; the other
     files are still read. Payments already seen in an earlier file are counted once.
     """
-    result = import_files(files)
+    admin = None
+    if output is None and (config_path is not None or admin_key is not None):
+        if config_path is None or admin_key is None:
+            raise click.UsageError("storing needs both --config and --admin")
+        from connector.cli._common import open_config
+
+        config = open_config(config_path)
+        admin = config.administration(admin_key)
+    # a statement of another account than the administration's own is refused whole
+    result = import_files(files, account=admin.bank_files.account_iban if admin else None)
     for error in result.errors:
         click.echo(f"error: {error}", err=True)
     code = exit_code(result)
@@ -66,13 +75,9 @@ def import_bank_command(ctx: click.Context, files: tuple[Path, ...], output: Pat
         written = write_mutations_csv(result.mutations, output)
         target = "stdout" if str(output) == "-" else str(output)
         click.echo(f"{written} mutations from {len(result.files)} file(s) written to {target}", err=True)
-    elif config_path is not None or admin_key is not None:
-        if config_path is None or admin_key is None:
-            raise click.UsageError("storing needs both --config and --admin")
-        from connector.cli._common import open_config, open_store
+    elif admin is not None:
+        from connector.cli._common import open_store
 
-        config = open_config(config_path)
-        admin = config.administration(admin_key)
         new = open_store(config).add_mutations(admin.key, result.mutations)
         click.echo(summary_table(result.files))
         click.echo(f"{new} new bank lines stored for {admin.key} "

@@ -2,7 +2,9 @@
 
 Files dropped in an administration's inbox folder are imported at the start of a cycle;
 a file that was read is moved to `processed/`, a bad one to `rejected/` with the reason
-beside it, so nothing is read twice and nothing silently disappears.
+beside it, so nothing is read twice and nothing silently disappears. With the
+administration's `bank_files.account_iban` given, a statement of another account is such a
+bad file: imported from nowhere, moved to `rejected/`.
 """
 
 from __future__ import annotations
@@ -26,15 +28,17 @@ class BankImportReport:
     errors: list[str] = field(default_factory=list)
 
 
-def import_bank_files(store: Store, admin: str, paths: Iterable[Path]) -> BankImportReport:
-    """Parse and store statement files; each file is all-or-nothing, duplicates are skipped by key."""
+def import_bank_files(store: Store, admin: str, paths: Iterable[Path], *,
+                      account_iban: str | None = None) -> BankImportReport:
+    """Parse and store statement files; each file is all-or-nothing, duplicates are skipped by key,
+    and with `account_iban` a file for another account is refused."""
     report = BankImportReport()
     for path in paths:
-        _import_one(store, admin, path, report)
+        _import_one(store, admin, path, report, account_iban)
     return report
 
 
-def import_inbox(store: Store, admin: str, inbox: Path) -> BankImportReport:
+def import_inbox(store: Store, admin: str, inbox: Path, *, account_iban: str | None = None) -> BankImportReport:
     """Import every file waiting in `inbox`, then move it to processed/ or rejected/."""
     report = BankImportReport()
     if not inbox.is_dir():
@@ -43,7 +47,7 @@ def import_inbox(store: Store, admin: str, inbox: Path) -> BankImportReport:
     waiting = sorted(p for p in inbox.iterdir() if p.is_file() and not p.name.startswith(".")
                      and not p.name.endswith(IGNORED_SUFFIXES))
     for path in waiting:
-        error = _import_one(store, admin, path, report)
+        error = _import_one(store, admin, path, report, account_iban)
         if error:
             target = _move(path, inbox / "rejected")
             target.with_name(target.name + ".error.txt").write_text(error + "\n", encoding="utf-8")
@@ -52,9 +56,9 @@ def import_inbox(store: Store, admin: str, inbox: Path) -> BankImportReport:
     return report
 
 
-def _import_one(store: Store, admin: str, path: Path, report: BankImportReport) -> str:
+def _import_one(store: Store, admin: str, path: Path, report: BankImportReport, account_iban: str | None) -> str:
     """Import one file into the store; returns its error text ("" when it was read)."""
-    result = import_files([path])
+    result = import_files([path], account=account_iban)
     if result.errors:
         error = "; ".join(str(e) for e in result.errors)
         report.errors.append(error)
