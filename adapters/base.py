@@ -161,6 +161,14 @@ class Adapter(abc.ABC):
     def record_note(self, note: NoteRecord, idempotency_key: str) -> WriteReceipt:
         raise NotImplementedError(f"{self.package.value} cannot record notes")
 
+    def invoice_pdf(self, invoice_id: str) -> bytes | None:
+        """The host's own PDF of an invoice, attached to reminders the connector mails itself.
+
+        None when the host offers no invoice PDFs; it may raise a HostError (e.g. NotFound) for
+        one invoice without a PDF, which the reminder notes and goes without.
+        """
+        return None
+
     def was_applied(self, kind: str, payload: Mapping[str, object], idempotency_key: str) -> bool | None:
         """After a crash or a timeout: did the write with this key reach the host?
 

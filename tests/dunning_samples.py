@@ -79,12 +79,14 @@ PREVIOUS = {
     "tweede_herinnering": ["herinnering"],
     "ingebrekestelling": ["herinnering", "tweede_herinnering", "bellijst"],
     "veertiendagenbrief": ["herinnering", "tweede_herinnering", "bellijst"],
+    "incasso": ["herinnering", "tweede_herinnering", "bellijst", "ingebrekestelling"],
 }
 
 
-def sample_action(level: str, language: str = "nl") -> DunningAction:
+def sample_action(level: str, language: str = "nl", cfg: DunningSettings | None = None) -> DunningAction:
     """A realistic action at `level`: the company (two invoices and a credit note) for the B2B
-    levels, the consumer (one invoice with a host payment link) for the 14-dagenbrief."""
+    levels, the consumer (one invoice with a host payment link) for the 14-dagenbrief (by post
+    under the default settings)."""
     if level == "veertiendagenbrief":
         debtor = consumer(language=language)
         invoices = [invoice("301", "p1", "300.00", date(2026, 10, 1), payment_url="https://pay.example/inv/301")]
@@ -97,7 +99,7 @@ def sample_action(level: str, language: str = "nl") -> DunningAction:
                     invoice("104", "c1", "99.00", date(2026, 12, 10))]
         ids = ("101", "102")
     history = ladder(debtor.host_id, ids, PREVIOUS[level], date(2026, 10, 6))
-    result = plan(invoices, [debtor], history)
+    result = plan(invoices, [debtor], history, cfg=cfg)
     (action,) = [a for a in result.actions if a.level_name == level]
     return action
 

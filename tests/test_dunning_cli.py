@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -129,8 +130,6 @@ def test_dossier_exports_one_contact_or_all_at_the_last_level(run, workspace):
     letter.write_bytes(b"%PDF-1.7 test")
     handover = ladder("p1", ("3",), ["herinnering", "tweede_herinnering", "bellijst", "veertiendagenbrief", "incasso"],
                       date(2026, 10, 6))
-    from dataclasses import replace
-
     DunningStore(store).record_step("bakkerij", replace(handover[3], key="wik", documents=(str(letter),)))
     DunningStore(store).record_step("bakkerij", replace(handover[4], key="handover"))
     result = run("dossier", "--config", config, "--all", "--date", "2026-11-23")
@@ -143,3 +142,49 @@ def test_dossier_exports_one_contact_or_all_at_the_last_level(run, workspace):
     one = run("dossier", "--config", config, "--contact", "Jansen ICT B.V.", "--output", str(workspace / "d"))
     assert one.returncode == 0 and (workspace / "d" / "c1-jansen-ict-b-v" / "dossier.json").exists()
     assert run("dossier", "--config", config).returncode == 2
+
+
+def test_letters_posted_records_the_real_dispatch_day_and_the_term_moves_with_it(run, workspace):
+    """A 14-dagenbrief printed Monday 23 November but posted Friday 27th: delivery is assumed on
+    Tuesday 1 December (Saturday counts, Sunday and Monday do not), the 14 days end on the 15th,
+    costs may be charged from the 16th — not from the 10th the run day would have given."""
+    config = str(workspace / "config.yaml")
+    store = Store.open(f"sqlite:///{workspace / 'state.db'}")
+    wik = ladder("p1", ("3",), ["herinnering", "tweede_herinnering", "bellijst", "veertiendagenbrief"],
+                 date(2026, 10, 6))[3]
+    posted = replace(wik, key="wik-post", level_kind="fourteen_day", via="post", channel="smtp_email",
+                     sent_on=date(2026, 11, 23), letter_date=date(2026, 11, 23), term_end=date(2026, 12, 9),
+                     costs_from=date(2026, 12, 10), wik_valid=True, announced_costs=Decimal("45.00"))
+    DunningStore(store).record_step("bakkerij", posted)
+    listing = run("letters", "list", "--config", config)
+    assert listing.returncode == 0, listing.stderr
+    step_id = listing.stdout.split()[0].lstrip("#")
+    assert ("veertiendagenbrief to contact p1, dated 2026-11-23, posted 2026-11-23, term ends 2026-12-09, "
+            "costs from 2026-12-10") in listing.stdout
+    too_early = run("letters", "posted", step_id, "--date", "2026-11-20", "--config", config)
+    assert too_early.returncode == 2 and "dated 2026-11-23" in too_early.stderr
+    moved = run("letters", "posted", step_id, "--date", "2026-11-27", "--config", config)
+    assert moved.returncode == 0, moved.stderr
+    assert "posted 2026-11-27, term ends 2026-12-15, costs from 2026-12-16" in moved.stdout
+    (step,) = [s for s in DunningStore(store).steps("bakkerij") if s.key == "wik-post"]
+    assert (step.sent_on, step.letter_date, step.term_end, step.costs_from) == (
+        date(2026, 11, 27), date(2026, 11, 23), date(2026, 12, 15), date(2026, 12, 16))
+    assert "dispatch date 2026-11-23 corrected to 2026-11-27" in step.detail
+    waiting = run("plan", "--config", config, "--date", "2026-12-15").stdout
+    assert "next level 'incasso' from 2026-12-16" in waiting
+    handover = run("plan", "--config", config, "--date", "2026-12-16").stdout
+    assert "HAND  P. de Boer (consumer)  level 5/5 incasso" in handover and "costs € 45,00" in handover
+    DunningStore(store).record_step("bakkerij", replace(posted, key="later", level_name="incasso", level_index=5,
+                                                       via="dossier", sent_on=date(2026, 12, 16)))
+    refused = run("letters", "posted", "wik-post", "--date", "2026-11-30", "--config", config)
+    assert refused.returncode == 2 and "'incasso' already followed on 2026-12-16" in refused.stderr
+    unknown = run("letters", "posted", "999", "--date", "2026-11-30", "--config", config)
+    assert unknown.returncode == 2 and "no letter by post '999'" in unknown.stderr
+
+
+def test_the_plan_says_the_fourteen_day_letter_goes_by_post_with_an_email_copy(cli, workspace):
+    out = cli("plan", "--config", str(workspace / "config.yaml"), "--date", "2026-11-23").stdout
+    assert "level 4/5 veertiendagenbrief  via PDF letter for the post" in out
+    assert "if posted today (the letter counts from delivery)" in out
+    assert "and a copy by e-mail to pdeboer@mail.example" in out
+    assert "record the day it is posted with `connector letters posted`" in out

@@ -64,6 +64,6 @@ def test_evaluate_holds_per_invoice_and_contact():
     assert effect.blocked["2"][0] == "promise"  # contact-wide promise, within the grace days
     assert "3" not in effect.blocked, "a hold recorded for a later date does not apply yet"
     after = evaluate_holds(holds, invoices, date(2026, 12, 2))
-    assert "2" not in after.blocked and any("promise to pay by 2026-11-25 broken" in w for w in after.warnings)
+    assert "2" not in after.blocked and any("promise to pay by 2026-11-25 broken" in w.text("en") for w in after.warnings)
     assert after.blocked["3"][0] == "disputed"
     assert evaluate_holds(holds, invoices, date(2026, 11, 27), promise_grace_days=0).blocked.get("2") is None

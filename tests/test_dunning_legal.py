@@ -16,6 +16,7 @@ from connector.dunning.policy import Channel, Level, LevelKind
 from connector.legal.costs import DebtorKind, collection_costs
 from connector.legal.interest import statutory_interest
 from connector.legal.letters import fourteen_day_term
+from connector.legal.rates import default_rates
 from tests.dunning_samples import TODAY, company, consumer, invoice, ladder, plan, settings, step
 from tests.test_dunning_planner import simulate
 
@@ -51,9 +52,21 @@ def test_company_gets_the_40_euro_minimum_and_handelsrente_from_the_day_after_th
     (action,) = plan([inv], [company()], history).actions
     assert action.level_name == "ingebrekestelling"
     assert action.costs == Decimal("40.00")  # staffel minimum; the B2B floor is the same € 40
-    expected = statutory_interest(Decimal("120.00"), date(2026, 10, 2), TODAY, "commercial")
-    assert action.interest == expected.total and action.invoices[0].interest_from == date(2026, 10, 2)
+    # the 10,40 % from 2026-07-01 is UNCONFIRMED: by default the last confirmed 10,15 % continues, and the
+    # plan says so; 120,00 × 10,15 % × 53/365 = 1,77 (at 10,40 % it would have been 1,81)
+    expected = statutory_interest(Decimal("120.00"), date(2026, 10, 2), TODAY, "commercial",
+                                  table=default_rates().confirmed_only())
+    assert action.interest == expected.total == Decimal("1.77")
+    assert action.invoices[0].interest_from == date(2026, 10, 2)
     assert action.total_due == Decimal("160.00") + expected.total
+    note = "commercial rate from 2026-07-01 unconfirmed (10,40 %); charged at the last confirmed 10,15 %"
+    assert action.notes == (note,)
+    charged = settings(legal={"confirmed_rates_only": False})
+    (unconfirmed,) = plan([inv], [company()], history, cfg=charged).actions
+    assert unconfirmed.interest == Decimal("1.81")
+    assert "unconfirmed (10,40 %); charged all the same" in unconfirmed.notes[0]
+    agreed = settings(contract_terms={"interest_percent": "8"})
+    assert plan([inv], [company()], history, cfg=agreed).actions[0].notes == (), "an agreed rate is no table rate"
 
 
 def test_contract_terms_replace_the_statutory_defaults_for_companies_only():

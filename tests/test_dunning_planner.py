@@ -14,7 +14,9 @@ from connector.dunning import DunningStep, Hold, HoldKind, Instalment
 from connector.dunning.keys import step_key
 from connector.dunning.model import DunningAction, Via
 from connector.legal.workdays import is_working_day
+from connector.store.codec import encode
 from tests.dunning_samples import (
+    CREDITOR,
     MONEYBIRD,
     NO_HOST,
     TODAY,
@@ -174,14 +176,28 @@ def test_broken_promises_and_arrangements_resume_dunning_with_a_warning():
     inv = invoice("1", "c1", "300.00", date(2026, 10, 1))
     promise = Hold(id=5, kind=HoldKind.PROMISE, contact_id="c1", created_on=date(2026, 11, 1), until=date(2026, 11, 10))
     result = plan([inv], [company()], holds=[promise])
-    assert len(result.actions) == 1 and "broken" in result.warnings[0]
+    assert len(result.actions) == 1 and "broken" in result.warnings[0].text("en")
+    assert result.warnings[0].text("nl") == ("betaalbelofte voor 2026-11-10 niet nagekomen (hold #5): 2026-1 nog "
+                                             "open; het aanmanen gaat verder")
     arrangement = Hold(id=6, kind=HoldKind.ARRANGEMENT, contact_id="c1", invoice_ids=("1",), created_on=date(2026, 10, 5),
                        amount=Decimal("300.00"),
                        instalments=(Instalment(due_date=date(2026, 11, 1), amount=Decimal("150.00")),
                                     Instalment(due_date=date(2026, 12, 1), amount=Decimal("150.00"))))
     result = plan([inv], [company()], holds=[arrangement])
     assert len(result.actions) == 1
-    assert "betalingsregeling broken (hold #6): instalment of € 150,00 due 2026-11-01 not paid" in result.warnings[0]
+    assert "betalingsregeling broken (hold #6): instalment of € 150,00 due 2026-11-01 not paid" in str(result.warnings[0])
+    assert result.warnings[0].code == "arrangement_broken"
+    assert "termijn van € 150,00 van 2026-11-01 niet betaald" in result.warning_texts("nl")[0]
+
+
+def test_plan_warnings_are_data_worded_in_the_readers_language():
+    inv = invoice("1", "c1", "300.00", date(2026, 10, 1))
+    no_iban = settings(creditor={k: v for k, v in CREDITOR.items() if k != "iban"})
+    (warning,) = plan([inv], [company()], cfg=no_iban).warnings
+    assert (warning.code, warning.params) == ("no_creditor_iban", ())
+    assert warning.text("nl").startswith("geen IBAN van de schuldeiser")
+    assert warning.text("en").startswith("no creditor IBAN")
+    assert encode(warning) == {"code": "no_creditor_iban", "params": []}
 
 
 def test_open_credit_notes_cover_the_oldest_invoices_first():

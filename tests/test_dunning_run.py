@@ -8,6 +8,7 @@ import json
 import smtplib
 from collections.abc import Iterator, Mapping
 from datetime import date, timedelta
+from decimal import Decimal
 from email import policy
 from email.parser import BytesParser
 from pathlib import Path
@@ -138,7 +139,9 @@ def test_moneybird_sends_its_own_reminders_with_our_text_once(store, tmp_path):
         pushed = [a for a in plan.actions if a.via == "host"]
         assert pushed and len(result.sent) == len(pushed) == len(simulator.sent_reminders)
         texts = {" ".join(r["reminder_text"].split()) for r in simulator.sent_reminders}
-        assert all("Rekeningoverzicht" in text and "ten name van Bakkerij De Vries B.V." in text for text in texts)
+        assert all(("Rekeningoverzicht" in text and "ten name van Bakkerij De Vries B.V." in text)
+                   or ("Statement of account" in text and "in the name of Bakkerij De Vries B.V." in text)
+                   for text in texts)
         already = {s.invoice_id for s in plan.skipped if s.code == "host_reminded"}
         assert already, "the seeded data has invoices Moneybird reminded itself"
         reminded_by_us = {i for r in simulator.sent_reminders for i in r["sales_invoice_ids"]}
@@ -226,11 +229,21 @@ def test_post_letters_call_list_and_dossier_land_in_the_output_folder(store, tmp
     _, first = run(store, tmp_path, invoices, [company()], cfg=cfg, today=date(2026, 10, 6))
     letter = [Path(d) for d in first.sent[0].documents if d.endswith(".pdf")]
     assert letter and letter[0].read_bytes().startswith(b"%PDF") and mails(tmp_path) == []
-    _, second = run(store, tmp_path, invoices, [company()], cfg=cfg, today=date(2026, 10, 14))
+    # posted Tuesday 6 October, deemed delivered Thursday 8th: the 7 days run until the 15th
+    (posted,) = DunningStore(store).steps(ADMIN)
+    assert (posted.sent_on, posted.letter_date, posted.term_end) == (date(2026, 10, 6), date(2026, 10, 6),
+                                                                     date(2026, 10, 15))
+    assert "binnen 7 dagen nadat deze brief bij u is bezorgd" in " ".join(
+        Path(next(d for d in first.sent[0].documents if d.endswith(".txt"))).read_text(encoding="utf-8").split())
+    plan_15, _ = run(store, tmp_path, invoices, [company()], cfg=cfg, today=date(2026, 10, 15), dry_run=True)
+    assert plan_15.actions == () and plan_15.skipped[0].code == "waiting"
+    _, second = run(store, tmp_path, invoices, [company()], cfg=cfg, today=date(2026, 10, 16))
     assert second.call_list_file is not None
     rows = list(csv.DictReader(second.call_list_file.open(encoding="utf-8")))
     assert rows[0]["phone"] == "06-12345678" and rows[0]["invoices"] == "2026-1" and rows[0]["amount"] == "450.00"
-    _, third = run(store, tmp_path, invoices, [company()], cfg=cfg, today=date(2026, 10, 15))
+    assert (rows[0]["last_contact_on"], rows[0]["last_contact_kind"], rows[0]["last_contact_what"]) == (
+        "2026-10-06", "step", "herinnering")
+    _, third = run(store, tmp_path, invoices, [company()], cfg=cfg, today=date(2026, 10, 19))
     (folder,) = third.dossiers
     document = json.loads((folder / "dossier.json").read_text(encoding="utf-8"))
     assert document["debtor"]["name"] == "Jansen ICT B.V." and document["claim"]["principal"] == "450.00"
@@ -268,3 +281,96 @@ def test_an_invalid_fourteen_day_letter_is_never_sent(store, tmp_path):
     _, valid = run(store, tmp_path, [inv], [consumer()])
     (step,) = [s for s in DunningStore(store).steps(ADMIN) if s.level_name == "veertiendagenbrief"]
     assert valid.sent and step.wik_valid and step.costs_from == date(2026, 12, 10)
+
+
+def test_a_fourteen_day_letter_goes_by_post_with_a_marked_email_copy(store, tmp_path):
+    inv = invoice("1", "p1", "300.00", date(2026, 10, 1))
+    for step in ladder("p1", ("1",), ["herinnering", "tweede_herinnering", "bellijst"], date(2026, 10, 6)):
+        DunningStore(store).record_step(ADMIN, step)
+    plan, result = run(store, tmp_path, [inv], [consumer()])
+    (action,) = plan.actions
+    assert (action.level_name, action.via, action.email_copy) == ("veertiendagenbrief", "post", True)
+    assert "dispatch recorded as 2026-11-23" in result.sent[0].detail
+    (step,) = [s for s in DunningStore(store).steps(ADMIN) if s.level_name == "veertiendagenbrief"]
+    # posted Monday 23rd, delivered Wednesday 25th, 14 days to 9 December, costs from the 10th
+    assert (step.via, step.sent_on, step.letter_date, step.term_end, step.costs_from, step.wik_valid) == (
+        "post", TODAY, TODAY, date(2026, 12, 9), date(2026, 12, 10), True)
+    assert "14-dagenbrief by post with a copy by e-mail" in step.detail
+    (copy,) = mails(tmp_path)
+    assert copy["Subject"] == "Kopie: Aanmaning factuur 2026-1" and copy["To"] == "pdeboer@mail.example"
+    body = copy.get_body(("plain",)).get_content()
+    assert body.startswith("Kopie: deze e-mail is een kopie van de brief die wij u per post sturen.")
+    assert "9 december 2026" not in body, "neither the letter nor its copy prints an end date"
+    assert [p.get_filename() for p in copy.iter_attachments()] == ["kopie-aanmaning-factuur-2026-1.pdf"]
+    entry = Outbox(store).get(f"{action.idempotency_key}:copy")
+    assert entry.status == "sent" and entry.kind == "dunning_email" and entry.payload["copy_of"] == action.idempotency_key
+    again, _ = run(store, tmp_path, [inv], [consumer()])
+    assert again.actions == () and len(mails(tmp_path)) == 1
+    assert [s.level_name for s in DunningStore(store).history(ADMIN)].count("veertiendagenbrief") == 1
+
+
+def test_a_letter_adding_btw_without_the_declaration_is_never_sent(store, tmp_path):
+    overrides = tmp_path / "templates" / "nl"
+    overrides.mkdir(parents=True)
+    (overrides / "ingebrekestelling.txt.j2").write_text(
+        "{% macro subject() %}Ingebrekestelling{% endmacro %}{% macro body() %}Betaal {{ total_due|money }}, "
+        "inclusief {{ costs|money }} kosten met btw.{% endmacro %}", encoding="utf-8")
+    inv = invoice("1", "c1", "300.00", date(2026, 10, 1))
+    for step in ladder("c1", ("1",), ["herinnering", "tweede_herinnering", "bellijst"], date(2026, 10, 6)):
+        DunningStore(store).record_step(ADMIN, step)
+    uplift = settings(legal={"vat_uplift": True})
+    _, refused = run(store, tmp_path, [inv], [company()], cfg=uplift, templates_dirs=[tmp_path / "templates"])
+    assert refused.sent == [] and "BIK art. 2 lid 3" in refused.failed[0].detail and mails(tmp_path) == []
+    _, sent = run(store, tmp_path, [inv], [company()], cfg=uplift)
+    assert [o.level_name for o in sent.sent] == ["ingebrekestelling"]
+    (notice,) = [s for s in DunningStore(store).steps(ADMIN) if s.level_name == "ingebrekestelling"]
+    assert "rate from 2026-07-01 unconfirmed (10,40 %); charged at the last confirmed 10,15 %" in notice.detail
+    assert notice.invoice_principals == (Decimal("300.00"),) and notice.invoice_interest == (notice.interest,)
+    (message,) = mails(tmp_path)
+    assert "wij verklaren dat wij deze btw niet kunnen verrekenen" in " ".join(
+        message.get_body(("plain",)).get_content().split())
+
+
+def test_the_call_note_is_a_task_also_in_the_outbox_payload(store, tmp_path):
+    adapter = FakeHost()
+    inv = invoice("1", "c1", "300.00", date(2026, 10, 1))
+    for step in ladder("c1", ("1",), ["herinnering", "tweede_herinnering"], date(2026, 10, 6)):
+        DunningStore(store).record_step(ADMIN, step)
+    from connector.dunning import Hold, HoldKind
+
+    DunningStore(store).add_hold(ADMIN, Hold(kind=HoldKind.PROMISE, contact_id="c1", created_on=date(2026, 11, 2),
+                                             until=date(2026, 11, 6), reason="belt terug", released_on=date(2026, 11, 9)))
+    plan, result = run(store, tmp_path, [inv], [company()], adapter=adapter)
+    (action,) = plan.actions
+    assert action.via == "call" and adapter.notes[0][0].todo is True
+    assert Outbox(store).get(f"{action.idempotency_key}:note").payload["todo"] is True
+    (item,) = result.call_list
+    assert (item.last_contact_on, item.last_contact_kind, item.last_contact_what) == ("2026-11-02", "promise",
+                                                                                       "belt terug")
+
+
+def test_a_login_lapsing_while_sending_is_a_reconsent_and_the_reminders_wait(store, tmp_path):
+    from adapters.moneybird.adapter import build_adapter
+    from adapters.moneybird.simulator import MoneybirdSimulator
+    from connector.clock import FakeClock
+    from connector.service.sync import sync_administration
+    from tests.test_moneybird_oauth import DictVault, consent
+
+    clock = FakeClock()
+    with MoneybirdSimulator(seed=3, invoices=40, today=TODAY, clock=clock, oauth_token_lifetime=3600) as simulator:
+        token, vault = consent(simulator), DictVault()
+        vault.save(f"moneybird:{simulator.administration_id}", {
+            "access_token": token["access_token"], "refresh_token": token["refresh_token"],
+            "expires_at": clock.now() + token["expires_in"]})
+        secrets = {"client_id": simulator.client_id, "client_secret": simulator.client_secret}
+        adapter = build_adapter({"administration_id": simulator.administration_id, "base_url": simulator.base_url,
+                                 "auth": "oauth"}, secret=secrets.__getitem__, clock=clock, token_vault=vault,
+                                since=date(2025, 1, 1), admin_key=ADMIN)
+        sync_administration(store, adapter, ADMIN)
+        simulator.revoke_token(token["access_token"])  # the user revoked the app in Moneybird meanwhile
+        plan, result = run_dunning(admin_key=ADMIN, store=store, adapter=adapter, settings=settings(), today=TODAY,
+                                   mailer=MailboxMailer(tmp_path / "mb"), output_dir=tmp_path / "out")
+    assert [a for a in plan.actions if a.via == "host"] and simulator.sent_reminders == []
+    assert result.reconsent is not None and f"connector connect {ADMIN}" in str(result.reconsent)
+    assert result.failed and not result.sent
+    assert {e.status for e in Outbox(store).entries(ADMIN)} == {"pending"}, "kept for the run after the login"

@@ -7,7 +7,6 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
-from tests.pairs.eboekhouden import make_adapter
 
 import adapters.eboekhouden.adapter as adapter_module
 from adapters.base import Batch, Stream, StreamState
@@ -18,6 +17,7 @@ from adapters.eboekhouden.simulator import EboekhoudenSimulator
 from connector.clock import FakeClock
 from connector.errors import ConfigError, NotFound, SecretMissing
 from connector.records import ContactKind
+from tests.pairs.eboekhouden import make_adapter
 
 
 @dataclass

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from tests.pairs.eboekhouden import make_adapter, make_pair
 
 from adapters.base import Stream, StreamState
 from connector.clock import FakeClock
 from connector.errors import AuthenticationFailed, HostUnavailable
+from tests.pairs.eboekhouden import make_adapter, make_pair
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from tests.pairs.eboekhouden import make_adapter
 
 from adapters.base import PaymentBooking, Stream, StreamState
 from adapters.eboekhouden.errors import PeriodClosed
@@ -15,6 +14,7 @@ from adapters.eboekhouden.payments import payment_description, payment_tag
 from adapters.eboekhouden.simulator import EboekhoudenSimulator
 from connector.clock import FakeClock
 from connector.errors import ConfigError
+from tests.pairs.eboekhouden import make_adapter
 
 
 @pytest.fixture

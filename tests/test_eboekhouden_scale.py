@@ -18,13 +18,13 @@ from __future__ import annotations
 import time
 
 import pytest
-from tests.pairs.eboekhouden import make_adapter
 
 from adapters.base import Stream, StreamState
 from adapters.eboekhouden.client import MAX_PAGE_SIZE
 from adapters.eboekhouden.simulator import EboekhoudenSimulator
 from adapters.eboekhouden.terms import BULK_THRESHOLD
 from connector.clock import FakeClock
+from tests.pairs.eboekhouden import make_adapter
 
 
 def expected_calls(sim: EboekhoudenSimulator, page: int = MAX_PAGE_SIZE) -> dict[str, int]:

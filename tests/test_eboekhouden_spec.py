@@ -18,11 +18,11 @@ from typing import Any
 
 import pytest
 import requests
-from tests.pairs.eboekhouden import make_adapter
 
 from adapters.base import PaymentBooking, Stream, StreamState
 from adapters.eboekhouden.simulator import QUERY_PARAMS, ROUTES, EboekhoudenSimulator
 from connector.clock import FakeClock
+from tests.pairs.eboekhouden import make_adapter
 
 REST_DOCS = Path(__file__).resolve().parents[1].parent / "shared" / "specs" / "eboekhouden" / "rest-docs"
 pytestmark = pytest.mark.skipif(not REST_DOCS.is_dir(), reason="shared/specs/eboekhouden/rest-docs not present")

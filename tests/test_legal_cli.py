@@ -73,6 +73,9 @@ def cli() -> CliRunner:
         (["legal", "costs", "2000000"], "6775.00\n"),
         (["legal", "costs", "1000", "2000"], "425.00\n"),
         (["legal", "costs", "3.000,00"], "425.00\n"),
+        (["legal", "costs", "3000,00"], "425.00\n"),
+        (["legal", "costs", "3000.00"], "425.00\n"),
+        (["legal", "costs", "€ 1.000.000,00"], "6775.00\n"),
         (["legal", "costs", "50", "60", "--business", "--minimum-per-invoice"], "80.00\n"),
         (
             [
@@ -127,7 +130,7 @@ def cli() -> CliRunner:
 )
 def test_commands(cli: CliRunner, args: list[str], output: str) -> None:
     result = cli.invoke(main, args)
-    assert (result.exit_code, result.output) == (0, output)
+    assert (result.exit_code, result.stdout) == (0, output)
 
 
 def test_interest_breakdown(cli: CliRunner) -> None:
@@ -157,6 +160,16 @@ def test_interest_breakdown(cli: CliRunner) -> None:
     ("args", "fragment"),
     [
         (["legal", "costs", "--", "-5"], "non-negative"),
+        (
+            ["legal", "costs", "3.000"],
+            (
+                "'3.000' is ambiguous (thousands separator or decimal point?): write "
+                "3000, 3000.00 or 3.000,00 for 3000 euros, or 3.00 for 3.00 euros"
+            ),
+        ),
+        (["legal", "costs", "1.250.000"], "'1.250.000' is ambiguous"),
+        (["legal", "costs", "1,234.56"], "'1,234.56' is not an amount"),
+        (["legal", "costs", "12.345"], "is ambiguous"),
         (["legal", "costs"], "Missing argument"),
         (
             [
@@ -256,3 +269,40 @@ def test_invalid_reference_exit_1(cli: CliRunner) -> None:
     assert cli.invoke(main, ["legal", "reference", "check", "RF17539007547034"]).exit_code == 1
     seven = cli.invoke(main, ["legal", "reference", "check", "1234567"])
     assert seven.exit_code == 1 and "no check digit" in seven.output
+
+
+def test_interest_help_says_both_days_are_included_and_how_to_read_published_periods(cli: CliRunner) -> None:
+    text = " ".join(cli.invoke(main, ["legal", "interest", "--help"]).output.split())
+    assert "Both --first-day and --last-day are interest days (inclusive)" in text
+    assert "pass the day before it as --last-day" in text
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "kind", "principal", "total"),
+    [
+        # research note §4.4, SNS: "1-2-2013 to 30-10-2023", last segment 01-07 → 30-10 = 121 days
+        ("2013-02-01", "2023-10-29", "consumer", "100", "28.94"),
+        ("2013-02-01", "2023-10-30", "consumer", "100", "28.96"),  # one day too many
+        # rate boundary "17-12-2025 → 16-01-2026": 15 days at 6 % + 15 days at 4 %
+        ("2025-12-17", "2026-01-15", "consumer", "10000", "41.10"),
+        # own examples, already written "up to and including"
+        ("2024-03-15", "2026-03-14", "consumer", "1000", "127.81"),
+        ("2024-06-01", "2025-09-30", "commercial", "10000", "1570.08"),
+    ],
+)
+def test_the_research_examples_with_inclusive_days(
+    cli: CliRunner, first: str, last: str, kind: str, principal: str, total: str
+) -> None:
+    args = ["legal", "interest", principal, "--first-day", first, "--last-day", last, "--kind", kind]
+    assert cli.invoke(main, args).output == f"{total}\n"
+
+
+def test_an_unconfirmed_rate_is_named_on_stderr_and_stdout_stays_a_number() -> None:
+    args = ["legal", "interest", "10000", "--first-day", "2026-07-01", "--last-day", "2026-07-31"]
+    used = run(*args, "--kind", "commercial")
+    assert used.stdout == "88.33\n"  # 10.000 × 10,40 % × 31/365
+    assert "rate of 10.40 % from 2026-07-01 is UNCONFIRMED and was used" in used.stderr
+    left_out = run(*args, "--kind", "commercial", "--confirmed-only")
+    assert left_out.stdout == "86.21\n"  # 10.000 × 10,15 % × 31/365
+    assert "UNCONFIRMED commercial rate of 10.40 % from 2026-07-01 was left out" in left_out.stderr
+    assert run(*args, "--kind", "consumer").stderr == ""

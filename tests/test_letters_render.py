@@ -24,10 +24,10 @@ from connector.letters.epc import epc_qr
 from connector.letters.formatting import format_iban, format_long_date, format_money
 from connector.letters.pdf import layout_text
 from connector.letters.render import LetterRenderer, TemplateProblem
-from tests.dunning_samples import TODAY, sample_action, settings, with_language
+from tests.dunning_samples import TODAY, ladder, sample_action, settings, with_language
 
 GOLDEN = Path(__file__).parent / "golden" / "letters"
-LEVELS = ("herinnering", "tweede_herinnering", "veertiendagenbrief", "ingebrekestelling")
+LEVELS = ("herinnering", "tweede_herinnering", "veertiendagenbrief", "ingebrekestelling", "incasso")
 UPDATE = bool(os.environ.get("UPDATE_GOLDEN"))
 
 
@@ -138,14 +138,15 @@ def test_english_falls_back_to_dutch_for_a_wording_without_english_version(tmp_p
     assert LetterRenderer([tmp_path]).render(action, settings(), TODAY).subject == "Eigen"
 
 
-def test_epc_qr_carries_iban_amount_and_reference():
-    qr = epc_qr(name="Bakkerij De Vries B.V.", iban="NL91ABNA0417164300", amount=Decimal("1391.50"),
+def test_epc_qr_carries_iban_amount_and_reference_in_utf8():
+    """EPC069-12 field order; character set 1 (UTF-8) always, never segno's smallest fit (ISO 8859-1)."""
+    qr = epc_qr(name="Bakkerij Dé Vries B.V.", iban="NL91ABNA0417164300", amount=Decimal("1391.50"),
                 reference="Facturen 2026-101 2026-102", bic="ABNANL2A")
-    expected = ("BCD\n002\n2\nSCT\nABNANL2A\nBakkerij De Vries B.V.\nNL91ABNA0417164300\nEUR1391.5\n\n\n"
-                "Facturen 2026-101 2026-102").encode("latin-1")
+    expected = ("BCD\n002\n1\nSCT\nABNANL2A\nBakkerij Dé Vries B.V.\nNL91ABNA0417164300\nEUR1391.5\n\n\n"
+                "Facturen 2026-101 2026-102").encode()
     assert qr is not None and qr.matrix == segno.make_qr(expected, error="m", boost_error=False).matrix
     structured = epc_qr(name="X", iban="NL91ABNA0417164300", amount=Decimal(10), reference="RF18 5390 0754 7034")
-    expected_rf = b"BCD\n002\n2\nSCT\n\nX\nNL91ABNA0417164300\nEUR10\n\nRF18539007547034"
+    expected_rf = b"BCD\n002\n1\nSCT\n\nX\nNL91ABNA0417164300\nEUR10\n\nRF18539007547034"
     assert structured is not None and structured.matrix == segno.make_qr(expected_rf, error="m", boost_error=False).matrix
     assert epc_qr(name="X", iban="", amount=Decimal(10), reference="x") is None
     assert epc_qr(name="X", iban="NL91ABNA0417164300", amount=Decimal(0), reference="x") is None
@@ -182,3 +183,67 @@ def test_email_has_text_html_and_the_pdf(renderer):
     attachment = next(p for p in message.walk() if p.get_content_type() == "application/pdf")
     assert attachment.get_payload(decode=True) == letter.pdf
     assert attachment.get_filename() == "ingebrekestelling-facturen-2026-101-en-2026-102.pdf"
+
+
+def test_a_posted_fourteen_day_letter_prints_no_end_date_and_its_email_copy_says_it_is_a_copy(renderer):
+    for language in ("nl", "en"):
+        posted = with_language(sample_action("veertiendagenbrief"), language)
+        assert posted.by_post and posted.email_copy
+        letter = renderer.render(posted, settings(), TODAY)
+        assert "9 december 2026" not in letter.text and "9 December 2026" not in letter.text
+        copy = renderer.render(posted, settings(), TODAY, copy=True)
+        check_golden(f"{language}-veertiendagenbrief-copy.txt", f"Subject: {copy.subject}\n\n{copy.text}")
+        assert copy.subject == {"nl": "Kopie: ", "en": "Copy: "}[language] + letter.subject
+    by_email = settings(legal={"email_counts_as_written": True})
+    mailed = sample_action("veertiendagenbrief", cfg=by_email)
+    assert not mailed.by_post and not mailed.email_copy
+    letter = renderer.render(mailed, by_email, TODAY)
+    check_golden("nl-veertiendagenbrief-email.txt", f"Subject: {letter.subject}\n\n{letter.text}")
+    assert "betaalt u uiterlijk op 9 december 2026, dan bent u op tijd" in " ".join(letter.text.split())
+
+
+def test_letters_by_post_count_their_term_from_delivery(renderer):
+    cfg = settings(company={"levels": [
+        {"name": "herinnering", "delay_days": 5, "delay_from": "due_date", "channel": "letter", "term_days": 7},
+        {"name": "tweede_herinnering", "delay_days": 10, "channel": "letter", "term_days": 7},
+        {"name": "ingebrekestelling", "kind": "notice_of_default", "delay_days": 3, "channel": "letter",
+         "charge_costs": True, "charge_interest": True}]})
+    from tests.dunning_samples import company as make_company
+    from tests.dunning_samples import invoice, plan
+
+    inv = invoice("101", "c1", "1210.00", date(2026, 9, 15))
+    texts = {}
+    for name, history in (("herinnering", []), ("tweede_herinnering", ["herinnering"]),
+                          ("ingebrekestelling", ["herinnering", "tweede_herinnering"])):
+        steps = [replace(s, via="post") for s in ladder("c1", ("101",), history, date(2026, 10, 6))]
+        (action,) = plan([inv], [make_company()], steps, cfg=cfg).actions
+        assert action.level_name == name and action.by_post
+        texts[name] = " ".join(renderer.render(action, cfg, TODAY).text.split())
+    assert "Wilt u € 1.210,00 binnen 7 dagen nadat deze brief bij u is bezorgd betalen?" in texts["herinnering"]
+    assert "dringend € 1.210,00 binnen 7 dagen nadat deze brief bij u is bezorgd te betalen" in \
+        texts["tweede_herinnering"]
+    assert "Neem dan binnen deze termijn contact met ons op" in texts["tweede_herinnering"]
+    assert "Wij sommeren u binnen 14 dagen nadat deze brief bij u is bezorgd" in texts["ingebrekestelling"]
+    assert all(word not in text for text in texts.values() for word in ("uiterlijk", "december 2026"))
+
+
+def test_a_template_printing_the_missing_end_date_of_a_posted_letter_fails_loudly(tmp_path):
+    (tmp_path / "nl").mkdir()
+    (tmp_path / "nl" / "veertiendagenbrief.txt.j2").write_text(
+        "{% macro subject() %}x{% endmacro %}{% macro body() %}Betaal voor {{ new_term_date|longdate }}."
+        "{% endmacro %}", encoding="utf-8")
+    with pytest.raises(TemplateProblem, match="deadline"):
+        LetterRenderer([tmp_path]).render(sample_action("veertiendagenbrief"), settings(), TODAY)
+
+
+def test_the_vat_declaration_is_in_every_letter_that_adds_btw(renderer):
+    from connector.legal.letters import has_vat_declaration
+
+    uplift = settings(legal={"vat_uplift": True})
+    for level in ("veertiendagenbrief", "ingebrekestelling", "incasso"):
+        for language in ("nl", "en"):
+            action = with_language(sample_action(level, cfg=uplift), language)
+            assert action.vat_uplift, level
+            assert has_vat_declaration(renderer.render(action, uplift, TODAY).text), (level, language)
+    plain = renderer.render(sample_action("ingebrekestelling"), settings(), TODAY)
+    assert not has_vat_declaration(plain.text)

@@ -6,6 +6,7 @@ stderr and exit code 2, never a traceback.
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -32,8 +33,17 @@ class BadInput(click.ClickException):
     exit_code = 2
 
 
+_PLAIN = re.compile(r"-?\d+(?:\.\d{1,2})?")  # 3000, 3000.5, 3000.00
+_DUTCH = re.compile(r"-?(?:\d{1,3}(?:\.\d{3})+|\d+),\d{1,2}")  # 3.000,00, 3000,00
+_DOT_GROUPED = re.compile(r"-?[1-9]\d{0,2}(?:\.\d{3})+")  # 3.000: three thousand in Dutch, three in English
+
+
 class AmountType(click.ParamType):
-    """Euros as Decimal: ``3000``, ``3000.50``, ``3.000,50`` or ``3000,50``; never a float."""
+    """Euros as Decimal: ``3000``, ``3000.50``, ``3.000,50`` or ``3000,50``; never a float.
+
+    ``3.000`` is refused: a Dutch reader means three thousand, Python reads three. A thousands
+    separator needs the decimals that make it unambiguous (``3.000,00``).
+    """
 
     name = "AMOUNT"
 
@@ -42,14 +52,18 @@ class AmountType(click.ParamType):
     ) -> Decimal:
         if isinstance(value, Decimal):
             return value
-        text = str(value).strip().replace("€", "").replace("_", "")
-        if "," in text:
+        text = str(value).strip().replace("€", "").replace("_", "").replace(" ", "").replace("\u00a0", "")
+        if _DOT_GROUPED.fullmatch(text):
+            whole = text.replace(".", "")
+            other = f", or {Decimal(text):.2f} for {Decimal(text):.2f} euros" if text.count(".") == 1 else ""
+            self.fail(f"{value!r} is ambiguous (thousands separator or decimal point?): write {whole}, "
+                      f"{whole}.00 or {text},00 for {whole} euros{other}", param, ctx)
+        if _DUTCH.fullmatch(text):
             text = text.replace(".", "").replace(",", ".")
-        try:
-            amount = D(text)
-        except ValueError:
-            self.fail(f"{value!r} is not an amount (use e.g. 3000 or 3000.50)", param, ctx)
-        if not amount.is_finite() or amount < 0:
+        elif not _PLAIN.fullmatch(text):
+            self.fail(f"{value!r} is not an amount (use e.g. 3000, 3000.50, 3.000,50 or 3000,50)", param, ctx)
+        amount = D(text)
+        if amount < 0:
             self.fail(f"{value!r} must be a non-negative amount", param, ctx)
         return amount
 
@@ -102,10 +116,17 @@ def costs_command(
 @legal.command(name="interest")
 @click.argument("principal", type=AMOUNT)
 @click.option(
-    "--first-day", required=True, type=ISO_DATE, help="First interest day (YYYY-MM-DD), included."
+    "--first-day",
+    required=True,
+    type=ISO_DATE,
+    help="First interest day (YYYY-MM-DD), included: for handelsrente the day after the due date.",
 )
 @click.option(
-    "--last-day", required=True, type=ISO_DATE, help="Last interest day (YYYY-MM-DD), included."
+    "--last-day",
+    required=True,
+    type=ISO_DATE,
+    help="Last interest day (YYYY-MM-DD), included. A period written 'from A to B' with B the "
+    "payment or next-period day (as in most published tables) ends the day before B.",
 )
 @click.option(
     "--kind",
@@ -142,7 +163,12 @@ def interest_command(
     simple: bool,
     leap_day: str,
 ) -> None:
-    """Statutory interest on PRINCIPAL, both days inclusive, Actual/365, compounded yearly."""
+    """Statutory interest on PRINCIPAL, Actual/365, compounded yearly.
+
+    Both --first-day and --last-day are interest days (inclusive): 1 to 31 January is 31 days.
+    Tables that write a period as "01-02-2013 → 01-02-2014" (365 days) count the end day out;
+    pass the day before it as --last-day.
+    """
     start, end = _as_date(first_day), _as_date(last_day)
     if end < start:
         raise click.BadParameter(
@@ -163,6 +189,14 @@ def interest_command(
         )
     except (RateTableError, ValueError) as exc:
         raise BadInput(str(exc)) from None
+    for row in table.unconfirmed_between(kind, start, end):  # on stderr: stdout stays a plain number
+        if table.is_charged(row):
+            click.echo(f"note: the {row.kind.value} rate of {row.rate_percent} % from "
+                       f"{row.effective_from.isoformat()} is UNCONFIRMED and was used; --confirmed-only leaves "
+                       "it out, as the dunning run does by default", err=True)
+        else:
+            click.echo(f"note: the UNCONFIRMED {row.kind.value} rate of {row.rate_percent} % from "
+                       f"{row.effective_from.isoformat()} was left out; the last confirmed rate continues", err=True)
     if breakdown:
         for segment in result.segments:
             added = (

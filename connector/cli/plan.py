@@ -94,7 +94,7 @@ def describe_plan(admin: AdministrationConfig, plan: DunningPlan, *, show_all: b
     for seen in plan.host_reminders_seen:
         lines.append(f"  NOTE  invoice {seen.invoice_id}: the package sent {seen.count} reminder(s) itself; "
                      f"the run records it as '{seen.level_name or 'no level'}'")
-    for warning in plan.warnings:
+    for warning in plan.warning_texts("en"):
         lines.append(f"  WARNING {warning}")
     return "\n".join(lines).replace("\u00a0", " ") + "\n"  # plain spaces: easier to grep
 
@@ -112,11 +112,14 @@ def _describe_action(action: DunningAction) -> list[str]:
     credit = f" (after credit notes {format_money(action.credit_applied)})" if action.credit_applied else ""
     lines.append(f"        principal {format_money(action.principal)}{credit}  interest {format_money(action.interest)}"
                  f"  costs {format_money(action.costs)}  total {format_money(action.total_due)}")
+    posted = " if posted today (the letter counts from delivery)" if action.by_post else ""
     if action.announced_costs:
         lines.append(f"        announces costs of {format_money(action.announced_costs)} if unpaid by "
-                     f"{format_long_date(action.new_term_date) if action.new_term_date else '?'}")
+                     f"{format_long_date(action.new_term_date) if action.new_term_date else '?'}{posted}")
     elif action.new_term_date:
-        lines.append(f"        pay by {format_long_date(action.new_term_date)}")
+        lines.append(f"        pay by {format_long_date(action.new_term_date)}{posted}")
+    if action.email_copy:
+        lines.append(f"        and a copy by e-mail to {', '.join(action.recipients)}")
     lines.extend(f"        note: {note}" for note in action.notes)
     return lines
 

@@ -3,7 +3,10 @@
 Why here and not in the planner: this is where the law meets the ladder, and the rule that
 matters most lives here — a consumer is only charged collection costs for invoices covered by
 a valid 14-dagenbrief whose term has passed unpaid, and never more than that letter announced.
-The amounts themselves come from `connector.legal` (staffel, € 40 minimum, statutory interest).
+The amounts themselves come from `connector.legal` (staffel, € 40 minimum, statutory interest);
+part payments since a letter that claimed costs or interest are settled by art. 6:44 BW first
+(`part_payments.py`). A rate the table marks UNCONFIRMED is named in the notes whenever it would
+cover part of an interest period, charged or (by default) replaced by the last confirmed rate.
 """
 
 from __future__ import annotations
@@ -15,15 +18,16 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from connector.dunning.model import DunningStep
+from connector.dunning.part_payments import PartPayments, settle_part_payments
 from connector.dunning.policy import DunningSettings, Level, LevelKind
 from connector.legal.costs import DebtorKind, collection_costs
 from connector.legal.interest import statutory_interest
-from connector.legal.letters import fourteen_day_term
+from connector.legal.letters import assumed_delivery_date, fourteen_day_term
 from connector.legal.rates import InterestKind, RateTable, load_rates
 from connector.legal.workdays import term_end
 from connector.money import ZERO, quantize
 
-__all__ = ["Claim", "ClaimInput", "ClaimLine", "claim_for", "rate_table", "wik_steps_by_invoice"]
+__all__ = ["Claim", "ClaimInput", "ClaimLine", "claim_for", "letter_term", "rate_table", "wik_steps_by_invoice"]
 
 
 class ClaimInput(NamedTuple):
@@ -40,6 +44,7 @@ class ClaimLine:
     due_date: date
     interest: Decimal = ZERO
     interest_from: date | None = None
+    reallocated: Decimal = ZERO  # see ActionInvoice.reallocated
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -74,15 +79,22 @@ def wik_steps_by_invoice(history: Iterable[DunningStep]) -> dict[str, DunningSte
     return found
 
 
-def _new_term(level: Level, today: date, settings: DunningSettings) -> tuple[date | None, date | None]:
-    """(date to pay by, first day costs may be charged) for a letter sent today."""
+def letter_term(level: Level, dispatch: date, settings: DunningSettings, *,
+                by_post: bool = False) -> tuple[date | None, date | None]:
+    """(last day of the letter's term, first day costs may be charged) for a letter sent on `dispatch`.
+
+    A letter by post counts its term from the assumed delivery (research note §2.2), so a
+    corrected dispatch date (`connector letters posted`) moves both days with it.
+    """
+    legal = settings.legal
     if level.kind is LevelKind.FOURTEEN_DAY:
-        term = fourteen_day_term(today, assumption=settings.legal.delivery(),
-                                 extend_to_working_day=settings.legal.extend_term_to_working_day)
+        term = fourteen_day_term(dispatch, assumption=legal.delivery(),
+                                 extend_to_working_day=legal.extend_term_to_working_day)
         return term.last_term_day, term.costs_chargeable_from
     if level.kind in (LevelKind.CALL, LevelKind.HANDOVER):
         return None, None
-    return term_end(today, level.term_days), None
+    start = assumed_delivery_date(dispatch, assumption=legal.delivery()) if by_post else dispatch
+    return term_end(start, level.term_days), None
 
 
 def claim_for(
@@ -94,46 +106,76 @@ def claim_for(
     settings: DunningSettings,
     wik_by_invoice: Mapping[str, DunningStep],
     rates: RateTable,
+    history: Iterable[DunningStep] = (),
+    by_post: bool = False,
 ) -> Claim:
-    """What a letter at `level` to a `debtor` ("company"/"consumer") claims for `lines`."""
-    new_term, costs_from = _new_term(level, today, settings)
+    """What a letter at `level` to a `debtor` ("company"/"consumer") claims for `lines`.
+
+    `history` is the contact's sent steps: part payments since a letter that claimed costs or
+    interest are settled against it (art. 6:44 BW) before anything is claimed again.
+    """
+    new_term, costs_from = letter_term(level, today, settings, by_post=by_post)
     consumer = debtor != "company"
     legal = settings.legal
     notes: list[str] = []
-    principals = [line.principal for line in lines]
+    settled = settle_part_payments(
+        lines, history, today=today,
+        interest_start=lambda line: _interest_start(line, consumer, settings, wik_by_invoice, rates)[:3],
+    )
+    notes.extend(settled.notes)
+    lines = [line._replace(principal=settled.invoices[line.invoice_id].principal)
+             if line.invoice_id in settled.invoices else line for line in lines]
 
     announced = ZERO
     if consumer and level.kind is LevelKind.FOURTEEN_DAY:
         announced = collection_costs(
-            principals, debtor=DebtorKind.CONSUMER, vat_uplift=legal.vat_uplift, vat_percent=legal.vat_percent,
-            cumulation=legal.cumulation_rule(),
+            [line.principal for line in lines], debtor=DebtorKind.CONSUMER, vat_uplift=legal.vat_uplift,
+            vat_percent=legal.vat_percent, cumulation=legal.cumulation_rule(),
         ).total
 
     costs, basis = ZERO, "none"
     if level.charge_costs:
-        if consumer:
-            costs, basis, cost_notes = _consumer_costs(lines, today, settings, wik_by_invoice)
-            notes.extend(cost_notes)
-        else:
-            result = collection_costs(
-                principals, debtor=DebtorKind.BUSINESS, vat_uplift=legal.vat_uplift,
-                vat_percent=legal.vat_percent, b2b_minimum_per_invoice=legal.b2b_minimum_per_invoice,
-                contract_terms=settings.contract_terms.cost_terms(),
-            )
-            costs, basis = result.total, result.basis
-            notes.extend(result.notes)
+        costs, basis = _costs(lines, settled, consumer, today, settings, wik_by_invoice, notes)
 
     claim_lines = []
     for line in lines:
         interest, first_day = ZERO, None
-        if level.charge_interest:
+        done = settled.invoices.get(line.invoice_id)
+        if level.charge_interest and done is not None and done.interest_claimed:
+            interest, first_day = done.interest, done.interest_from
+            notes.extend(_rate_notes(line, consumer, today, settings, wik_by_invoice, rates))
+        elif level.charge_interest:
             interest, first_day, note = _interest(line, consumer, today, settings, wik_by_invoice, rates)
-            if note:
-                notes.append(note)
+            notes.extend([note] if note else _rate_notes(line, consumer, today, settings, wik_by_invoice, rates))
         claim_lines.append(ClaimLine(invoice_id=line.invoice_id, principal=line.principal,
-                                     due_date=line.due_date, interest=interest, interest_from=first_day))
+                                     due_date=line.due_date, interest=interest, interest_from=first_day,
+                                     reallocated=done.reallocated if done else ZERO))
     return Claim(lines=tuple(claim_lines), costs=costs, costs_basis=basis, announced_costs=announced,
-                 new_term_date=new_term, costs_from=costs_from, notes=tuple(notes))
+                 new_term_date=new_term, costs_from=costs_from, notes=tuple(dict.fromkeys(notes)))
+
+
+def _costs(lines: Sequence[ClaimInput], settled: PartPayments, consumer: bool, today: date,
+           settings: DunningSettings, wik_by_invoice: Mapping[str, DunningStep],
+           notes: list[str]) -> tuple[Decimal, str]:
+    """The costs a charging letter claims: what is left of the costs of earlier letters whose
+    invoices were part paid since, plus the staffel (or contract terms) over the other invoices."""
+    fresh = [line for line in lines if line.invoice_id not in settled.invoices]
+    costs, basis = ZERO, "none"
+    if fresh and consumer:
+        costs, basis, cost_notes = _consumer_costs(fresh, today, settings, wik_by_invoice)
+        notes.extend(cost_notes)
+    elif fresh:
+        legal = settings.legal
+        result = collection_costs(
+            [line.principal for line in fresh], debtor=DebtorKind.BUSINESS, vat_uplift=legal.vat_uplift,
+            vat_percent=legal.vat_percent, b2b_minimum_per_invoice=legal.b2b_minimum_per_invoice,
+            contract_terms=settings.contract_terms.cost_terms(),
+        )
+        costs, basis = result.total, result.basis
+        notes.extend(result.notes)
+    if len(fresh) == len(lines):
+        return costs, basis
+    return costs + settled.costs_outstanding, "carried" if basis == "none" else f"{basis}+carried"
 
 
 def _consumer_costs(lines: Sequence[ClaimInput], today: date, settings: DunningSettings,
@@ -167,28 +209,58 @@ def _consumer_costs(lines: Sequence[ClaimInput], today: date, settings: DunningS
     return result.total, result.basis, notes
 
 
-def _interest(line: ClaimInput, consumer: bool, today: date, settings: DunningSettings,
-              wik_by_invoice: Mapping[str, DunningStep],
-              rates: RateTable) -> tuple[Decimal, date | None, str]:
+def _interest_start(line: ClaimInput, consumer: bool, settings: DunningSettings,
+                    wik_by_invoice: Mapping[str, DunningStep],
+                    rates: RateTable) -> tuple[date | None, InterestKind, RateTable, str]:
+    """(first interest day or None, statute, rates, why none) for one invoice."""
     legal = settings.legal
-    principal, due_date = line.principal, line.due_date
-    if consumer:
-        if legal.consumer_interest_from == "never":
-            return ZERO, None, ""
-        if legal.consumer_interest_from == "due_date":
-            first_day = due_date + timedelta(days=1)
-        else:
-            step = wik_by_invoice.get(line.invoice_id)
-            if step is None or step.costs_from is None:
-                return ZERO, None, f"no interest on invoice {line.number}: no 14-dagenbrief put the debtor in verzuim"
-            first_day = step.costs_from
-        kind, table = InterestKind.CONSUMER, rates
-    else:
-        first_day = due_date + timedelta(days=1)
+    if not consumer:
         kind = InterestKind.COMMERCIAL
         agreed = settings.contract_terms.interest_percent
         table = RateTable.fixed(kind, agreed) if agreed is not None else rates
-    if first_day > today or principal <= 0:
+        return line.due_date + timedelta(days=1), kind, table, ""
+    kind = InterestKind.CONSUMER
+    if legal.consumer_interest_from == "never":
+        return None, kind, rates, ""
+    if legal.consumer_interest_from == "due_date":
+        return line.due_date + timedelta(days=1), kind, rates, ""
+    step = wik_by_invoice.get(line.invoice_id)
+    if step is None or step.costs_from is None:
+        return None, kind, rates, f"no interest on invoice {line.number}: no 14-dagenbrief put the debtor in verzuim"
+    return step.costs_from, kind, rates, ""
+
+
+def _interest(line: ClaimInput, consumer: bool, today: date, settings: DunningSettings,
+              wik_by_invoice: Mapping[str, DunningStep],
+              rates: RateTable) -> tuple[Decimal, date | None, str]:
+    first_day, kind, table, why_none = _interest_start(line, consumer, settings, wik_by_invoice, rates)
+    if first_day is None:
+        return ZERO, None, why_none
+    if first_day > today or line.principal <= 0:
         return ZERO, first_day, ""
-    result = statutory_interest(principal, first_day, today, kind, table=table, leap_day=legal.leap_day)
+    result = statutory_interest(line.principal, first_day, today, kind, table=table,
+                                leap_day=settings.legal.leap_day)
     return result.total, first_day, ""
+
+
+def _rate_notes(line: ClaimInput, consumer: bool, today: date, settings: DunningSettings,
+                wik_by_invoice: Mapping[str, DunningStep], rates: RateTable) -> list[str]:
+    """A note for every UNCONFIRMED rate that would cover part of the invoice's interest period."""
+    first_day, kind, table, _ = _interest_start(line, consumer, settings, wik_by_invoice, rates)
+    if first_day is None or first_day > today:
+        return []
+    notes = []
+    for row in table.unconfirmed_between(kind, first_day, today):
+        if table.is_charged(row):
+            notes.append(f"{kind.value} rate from {row.effective_from.isoformat()} unconfirmed "
+                         f"({_percent(row.rate_percent)}); charged all the same (legal.confirmed_rates_only is off)")
+        else:
+            confirmed = table.rate_on(kind, row.effective_from)
+            notes.append(f"{kind.value} rate from {row.effective_from.isoformat()} unconfirmed "
+                         f"({_percent(row.rate_percent)}); charged at the last confirmed {_percent(confirmed)}")
+    return notes
+
+
+def _percent(rate: Decimal) -> str:
+    """`10,15 %`, as the letters print a rate."""
+    return f"{rate:.2f}".replace(".", ",") + " %"

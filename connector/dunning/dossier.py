@@ -52,7 +52,7 @@ def dossier_document(*, admin_key: str, contact: Contact, invoices: Sequence[Inv
         lines.append(ClaimInput(inv.host_id, inv.number, inv.open_amount - applied, inv.due_date))
     wik = wik_steps_by_invoice(history)
     claim = claim_for(_HANDOVER, debtor_kind, [line for line in lines if line.principal > 0], today=today,
-                      settings=settings, wik_by_invoice=wik, rates=rates)
+                      settings=settings, wik_by_invoice=wik, rates=rates, history=history)
     by_id = {line.invoice_id: line for line in claim.lines}
     creditor = settings.creditor
     return {
@@ -74,6 +74,8 @@ def dossier_document(*, admin_key: str, contact: Contact, invoices: Sequence[Inv
                 "total": _money(inv.total), "open_amount": _money(inv.open_amount),
                 "claimed_principal": _money(by_id[inv.host_id].principal) if inv.host_id in by_id else "0.00",
                 "interest": _money(by_id[inv.host_id].interest) if inv.host_id in by_id else "0.00",
+                "payments_to_costs_and_interest": (_money(by_id[inv.host_id].reallocated)
+                                                   if inv.host_id in by_id else "0.00"),
                 "interest_from": (by_id[inv.host_id].interest_from.isoformat()
                                   if inv.host_id in by_id and by_id[inv.host_id].interest_from else None),
                 "payment_reference": inv.payment_reference,
@@ -92,11 +94,12 @@ def dossier_document(*, admin_key: str, contact: Contact, invoices: Sequence[Inv
         },
         "steps": [
             {
-                "date": s.sent_on.isoformat(), "level": s.level_name, "kind": s.level_kind, "via": s.via,
+                "date": s.sent_on.isoformat(), "letter_date": s.letter_date.isoformat() if s.letter_date else None,
+                "level": s.level_name, "kind": s.level_kind, "via": s.via,
                 "invoices": list(s.invoice_ids), "term_end": s.term_end.isoformat() if s.term_end else None,
                 "costs": _money(s.costs), "announced_costs": _money(s.announced_costs),
                 "interest": _money(s.interest), "fourteen_day_letter_valid": s.wik_valid,
-                "documents": [d.rsplit("/", 1)[-1] for d in s.documents], "key": s.key,
+                "documents": [d.rsplit("/", 1)[-1] for d in s.documents], "key": s.key, "notes": s.detail,
             }
             for s in history
         ],

@@ -15,6 +15,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from enum import StrEnum
 
+from connector.dunning.plan_warnings import PlanWarning, arrangement_broken, promise_broken
 from connector.money import ZERO
 from connector.records import Invoice
 
@@ -86,7 +87,7 @@ class HoldEffect:
     """Per invoice the hold that stops it (code, reason); broken holds as warnings."""
 
     blocked: Mapping[str, tuple[str, str]]
-    warnings: tuple[str, ...] = ()
+    warnings: tuple[PlanWarning, ...] = ()
 
 
 def arrangement_status(hold: Hold, open_now: Decimal, today: date, grace_days: int = 3) -> ArrangementStatus:
@@ -115,7 +116,7 @@ def evaluate_holds(holds: Iterable[Hold], invoices: Iterable[Invoice], today: da
     open_invoices = [inv for inv in invoices if inv.is_open]
     open_by_id = {inv.host_id: inv for inv in open_invoices}
     blocked: dict[str, tuple[str, str]] = {}
-    warnings: list[str] = []
+    warnings: list[PlanWarning] = []
     order = {HoldKind.DISPUTE: 0, HoldKind.ARRANGEMENT: 1, HoldKind.PROMISE: 2, HoldKind.PAUSE: 3}
     for hold in sorted(holds, key=lambda h: (order[h.kind], h.id)):
         if hold.is_released(today) or hold.created_on > today:
@@ -140,22 +141,21 @@ def _effect(hold: Hold, open_invoices: list[Invoice], open_by_id: Mapping[str, I
     suffix = f" (hold #{hold.id})" if hold.id else ""
     note = f": {hold.reason}" if hold.reason else ""
     if hold.kind is HoldKind.DISPUTE:
-        return "disputed", f"factuur met verweer (disputed){note}{suffix}", ""
+        return "disputed", f"factuur met verweer (disputed){note}{suffix}", None
     if hold.kind is HoldKind.PAUSE:
         if hold.until is None or today <= hold.until:
             until = f" until {hold.until.isoformat()}" if hold.until else ""
-            return "paused", f"contact paused{until}{note}{suffix}", ""
+            return "paused", f"contact paused{until}{note}{suffix}", None
         return None
     if hold.kind is HoldKind.PROMISE:
         if hold.until is None:
             return None
         if today <= hold.until + timedelta(days=promise_grace):
-            return "promise", f"promise to pay by {hold.until.isoformat()}{note}{suffix}", ""
+            return "promise", f"promise to pay by {hold.until.isoformat()}{note}{suffix}", None
         covered = [inv for inv in open_invoices if hold.covers(inv)]
         if covered and today <= hold.until + timedelta(days=promise_grace + 30):
             numbers = ", ".join(inv.number for inv in covered)
-            return None, "", (f"promise to pay by {hold.until.isoformat()} broken{suffix}: {numbers} still "
-                              "open; dunning resumes")
+            return None, "", promise_broken(hold_id=hold.id, until=hold.until.isoformat(), invoices=numbers)
         return None
     open_now = sum((open_by_id[i].open_amount for i in hold.invoice_ids if i in open_by_id), ZERO)
     status = arrangement_status(hold, open_now, today, instalment_grace)
@@ -165,8 +165,8 @@ def _effect(hold: Hold, open_invoices: list[Invoice], open_by_id: Mapping[str, I
         upcoming = [i for i in hold.instalments if i.due_date >= today]
         following = f"; next instalment {_money(upcoming[0].amount)} on {upcoming[0].due_date.isoformat()}" \
             if upcoming else ""
-        return "arrangement", f"betalingsregeling being kept: paid {_money(status.paid)}{following}{suffix}", ""
+        return "arrangement", f"betalingsregeling being kept: paid {_money(status.paid)}{following}{suffix}", None
     assert status.missed is not None
-    return None, "", (f"betalingsregeling broken{suffix}: instalment of {_money(status.missed.amount)} due "
-                      f"{status.missed.due_date.isoformat()} not paid (paid {_money(status.paid)} of "
-                      f"{_money(status.due_so_far)} due); dunning resumes")
+    return None, "", arrangement_broken(hold_id=hold.id, amount=status.missed.amount,
+                                        due_date=status.missed.due_date.isoformat(), paid=status.paid,
+                                        due_so_far=status.due_so_far)

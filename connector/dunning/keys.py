@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 
-__all__ = ["host_seen_key", "invoice_set_digest", "note_key", "step_key"]
+__all__ = ["copy_key", "host_seen_key", "invoice_set_digest", "note_key", "step_key"]
 
 PREFIX = "dunning"
 
@@ -27,6 +27,11 @@ def step_key(admin: str, contact_id: str, level_name: str, invoice_ids: Iterable
 def note_key(step: str) -> str:
     """The key of the note that records step `step` in the host."""
     return f"{step}:note"
+
+
+def copy_key(step: str) -> str:
+    """The key of the e-mail copy of step `step`, a letter that went by post."""
+    return f"{step}:copy"
 
 
 def host_seen_key(admin: str, contact_id: str, invoice_id: str, reminder_count: int) -> str:

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from connector.dunning.plan_warnings import PlanWarning
 from connector.money import ZERO
 from connector.records import Contact, Invoice
 
@@ -43,11 +44,16 @@ class DunningStep:
     Attributes:
         key: the outbox idempotency key (unique).
         status: "sent", or "unknown" while an interrupted send awaits a person's check.
+        sent_on: the day it left; for a letter by post the dispatch date (the run day until
+            `connector letters posted` records the real one), from which its term is counted.
+        letter_date: for a letter by post, the date printed on it (the run day).
         term_end: last day of the term the letter gave; the next level waits until after it.
         costs_from: for a valid 14-dagenbrief, the first day its announced costs may be charged.
         wik_valid: the letter passed the 14-dagenbrief checks (consumer costs depend on it).
         host_reminders: how far the step raised the host's own reminder counter per invoice
             (1 when pushed through the host, n for n reminders the host sent on its own).
+        invoice_principals, invoice_interest: per invoice (in `invoice_ids` order) the principal
+            and interest the letter claimed; art. 6:44 BW settles later part payments against them.
     """
 
     key: str
@@ -70,6 +76,22 @@ class DunningStep:
     host_reminders: int = 0
     documents: tuple[str, ...] = ()
     detail: str = ""
+    letter_date: date | None = None
+    invoice_principals: tuple[Decimal, ...] = ()
+    invoice_interest: tuple[Decimal, ...] = ()
+
+    def claimed(self, invoice_id: str) -> tuple[Decimal, Decimal] | None:
+        """(principal, interest) this step claimed for `invoice_id`, None when not recorded."""
+        if invoice_id not in self.invoice_ids:
+            return None
+        if len(self.invoice_principals) == len(self.invoice_ids):
+            position = self.invoice_ids.index(invoice_id)
+            interest = self.invoice_interest[position] if len(self.invoice_interest) == len(self.invoice_ids) \
+                else ZERO
+            return self.invoice_principals[position], interest
+        if len(self.invoice_ids) == 1:  # recorded before the per-invoice amounts were kept
+            return self.principal, self.interest
+        return None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -90,11 +112,17 @@ class StatementLine:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ActionInvoice:
-    """An invoice claimed by an action: its principal after open credit notes, and its interest."""
+    """An invoice claimed by an action: its principal after open credit notes, and its interest.
+
+    `reallocated` is the part of payments made since an earlier letter that the package booked on
+    the principal but art. 6:44 BW puts on that letter's costs and interest first: the principal
+    claimed is the package's open amount (after credit notes) plus this.
+    """
 
     invoice: Invoice
     principal: Decimal
     credit_applied: Decimal = ZERO
+    reallocated: Decimal = ZERO
     interest: Decimal = ZERO
     interest_from: date | None = None
     days_overdue: int = 0
@@ -111,10 +139,14 @@ class DunningAction:
         costs: collection costs charged in this letter (0 for a consumer until a valid
             14-dagenbrief's term has passed).
         announced_costs: costs a 14-dagenbrief announces (charged only if unpaid after the term).
-        new_term_date: the real (working-day) date by which to pay, printed in the letter.
+        new_term_date: the real (working-day) date by which to pay, printed in an e-mail; a letter
+            by post prints `term_days` counted from its delivery instead (its dispatch is not known
+            yet), and this is the end of that term if it is posted today.
+        term_days: the length of the letter's term in days.
         costs_from: for a 14-dagenbrief, the first day the announced costs become chargeable.
         payment_reference: what to quote when paying (EPC QR remittance).
         pay_link: the one pay-now link for the whole letter, if there is one.
+        email_copy: a letter by post that is also e-mailed to `recipients`, marked as a copy.
         notes: things the accountant should know (shown in the preview).
     """
 
@@ -144,13 +176,24 @@ class DunningAction:
     pay_link: str
     recipients: tuple[str, ...]
     expected_reminder_counts: dict[str, int] = field(default_factory=dict)
+    term_days: int = 0
     vat_uplift: bool = False
     attach_pdf: bool = True
+    email_copy: bool = False
     notes: tuple[str, ...] = ()
 
     @property
     def contact_id(self) -> str:
         return self.contact.host_id
+
+    @property
+    def by_post(self) -> bool:
+        """The letter goes by post: its term runs from delivery, so it prints no concrete end date."""
+        return self.via == Via.POST
+
+    @property
+    def reallocated(self) -> Decimal:
+        return sum((item.reallocated for item in self.invoices), ZERO)
 
     @property
     def invoice_ids(self) -> tuple[str, ...]:
@@ -206,7 +249,10 @@ class DunningPlan:
     actions: tuple[DunningAction, ...] = ()
     skipped: tuple[Skip, ...] = ()
     host_reminders_seen: tuple[HostReminderSeen, ...] = ()
-    warnings: tuple[str, ...] = ()
+    warnings: tuple[PlanWarning, ...] = ()
+
+    def warning_texts(self, language: str = "en") -> tuple[str, ...]:
+        return tuple(warning.text(language) for warning in self.warnings)
 
     def skips_for(self, invoice_id: str) -> tuple[Skip, ...]:
         return tuple(s for s in self.skipped if s.invoice_id == invoice_id)

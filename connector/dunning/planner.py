@@ -36,6 +36,7 @@ from connector.dunning.model import (
     Via,
 )
 from connector.dunning.payment import invoice_link, pay_link, payment_reference
+from connector.dunning.plan_warnings import no_creditor_iban
 from connector.dunning.policy import Channel, DelayFrom, DunningSettings, Level, LevelKind, Policy
 from connector.dunning.senddays import SendCalendar
 from connector.legal.rates import RateTable
@@ -84,8 +85,11 @@ def plan_dunning(
     contacts_by_id = {c.host_id: c for c in contacts}
     steps = list(history)
     sent_by_invoice: dict[str, list[DunningStep]] = defaultdict(list)
+    sent_by_contact: dict[str, list[DunningStep]] = defaultdict(list)
     unknown_by_invoice: dict[str, DunningStep] = {}
     for step in steps:
+        if step.status == "sent":
+            sent_by_contact[step.contact_id].append(step)
         for invoice_id in step.invoice_ids:
             if step.status == "sent":
                 sent_by_invoice[invoice_id].append(step)
@@ -96,7 +100,7 @@ def plan_dunning(
     context = _Context(
         admin_key=admin_key, settings=settings, today=today, capabilities=host_capabilities,
         calendar=SendCalendar.from_settings(settings.send_days), wik=wik_steps_by_invoice(steps),
-        rates=rates if rates is not None else rate_table(settings),
+        rates=rates if rates is not None else rate_table(settings), sent_by_contact=sent_by_contact,
     )
     by_contact: dict[str, list[Invoice]] = defaultdict(list)
     for invoice in open_invoices:
@@ -122,7 +126,7 @@ def plan_dunning(
 
     warnings = list(effect.warnings)
     if actions and not settings.creditor.iban:
-        warnings.append("no creditor IBAN in dunning.creditor: letters carry no bank details and no QR code")
+        warnings.append(no_creditor_iban())
     return DunningPlan(admin_key=admin_key, today=today, actions=tuple(actions), skipped=tuple(skipped),
                        host_reminders_seen=tuple(seen), warnings=tuple(warnings))
 
@@ -157,6 +161,7 @@ class _Context:
     calendar: SendCalendar
     wik: Mapping[str, DunningStep]
     rates: RateTable
+    sent_by_contact: Mapping[str, Sequence[DunningStep]]
 
     def plan_contact(
         self, contact: Contact, invoices: list[Invoice], sent: Mapping[str, list[DunningStep]],
@@ -291,25 +296,35 @@ class _Context:
         if (level.kind is LevelKind.FOURTEEN_DAY and via in (Via.HOST, Via.SMTP)
                 and not self.settings.legal.email_counts_as_written):
             via = Via.POST
-            notes.append("14-dagenbrief by post (legal.email_counts_as_written is off)")
+            copy = " with a copy by e-mail" if self.settings.legal.email_copy_of_post else ""
+            notes.append(f"14-dagenbrief by post{copy} (legal.email_counts_as_written is off): its term runs "
+                         "from the postal delivery; record the day it is posted with `connector letters posted`")
         if via == Via.CALL and not contact.phone:
             notes.append("no phone number known")
         return via, notes
+
+    def _email_copy(self, level: Level, via: str, contact: Contact) -> bool:
+        """A posted 14-dagenbrief also goes by e-mail as a copy (it never starts the term)."""
+        return (via == Via.POST and level.kind is LevelKind.FOURTEEN_DAY and bool(contact.dunning_emails)
+                and level.channel in (Channel.HOST_EMAIL, Channel.SMTP_EMAIL)
+                and self.settings.legal.email_copy_of_post)
 
     def _action(self, contact: Contact, policy: Policy, index: int, level: Level,
                 group: list[_Candidate]) -> DunningAction:
         settings, today = self.settings, self.today
         debtor = settings.debtor_kind(contact.kind.value)
         language = contact.language if contact.language in ("nl", "en") else (settings.language or "nl")
+        via, notes = self._via(level, contact)
         claim = claim_for(
             level, debtor,
             [ClaimInput(c.invoice.host_id, c.invoice.number, c.principal, c.invoice.due_date) for c in group],
             today=today, settings=settings, wik_by_invoice=self.wik, rates=self.rates,
+            history=self.sent_by_contact.get(contact.host_id, ()), by_post=via == Via.POST,
         )
         items = tuple(
             ActionInvoice(
-                invoice=c.invoice, principal=c.principal, credit_applied=c.credit_applied,
-                interest=line.interest, interest_from=line.interest_from,
+                invoice=c.invoice, principal=line.principal, credit_applied=c.credit_applied,
+                reallocated=line.reallocated, interest=line.interest, interest_from=line.interest_from,
                 days_overdue=(today - c.invoice.due_date).days,
                 payment_url=invoice_link(c.invoice, template=settings.payment_link_template,
                                          contact_id=contact.host_id, admin=self.admin_key, language=language),
@@ -317,10 +332,9 @@ class _Context:
             for c, line in zip(group, claim.lines)
         )
         invoices = [c.invoice for c in group]
-        principal = sum((c.principal for c in group), ZERO)
+        principal = sum((line.principal for line in claim.lines), ZERO)
         reference = payment_reference(invoices, language)
         total = principal + claim.costs + claim.interest
-        via, notes = self._via(level, contact)
         return DunningAction(
             admin_key=self.admin_key, contact=contact, debtor_kind=debtor, level_name=level.name,
             level_index=index, level_count=len(policy.levels), level_kind=level.kind.value,
@@ -336,7 +350,9 @@ class _Context:
             recipients=contact.dunning_emails,
             expected_reminder_counts={i.host_id: i.reminder_count for i in invoices},
             vat_uplift=settings.legal.vat_uplift and claim.costs + claim.announced_costs > 0,
-            attach_pdf=level.attach_pdf, notes=tuple(notes) + claim.notes,
+            term_days=14 if level.kind is LevelKind.FOURTEEN_DAY else level.term_days,
+            attach_pdf=level.attach_pdf, email_copy=self._email_copy(level, via, contact),
+            notes=tuple(notes) + claim.notes,
         )
 
     def _with_statement(self, action: DunningAction, invoices: Sequence[Invoice],

@@ -229,12 +229,17 @@ class LegalOptions(_Section):
                                               description="weekdays not counted (0=Monday); Sunday, Monday")
     extend_term_to_working_day: bool = True
     email_counts_as_written: bool = Field(
-        True, description="UNCONFIRMED: a 14-dagenbrief sent by e-mail counts as 'schriftelijk'")
+        False, description="UNCONFIRMED: a 14-dagenbrief sent by e-mail counts as 'schriftelijk'; "
+        "off: it goes as a PDF letter for the post")
+    email_copy_of_post: bool = Field(
+        True, description="a 14-dagenbrief that goes by post is also e-mailed, marked as a copy; "
+        "its term still runs from the postal letter's delivery")
     consumer_interest_from: Literal["due_date", "fourteen_day_term", "never"] = Field(
         "fourteen_day_term",
-        description="due_date: the invoice term is fatal (6:83a); fourteen_day_term: the 14-dagenbrief "
-        "is the ingebrekestelling (conservative default)")
-    confirmed_rates_only: bool = Field(False, description="ignore rates marked UNCONFIRMED in the table")
+        description="due_date: the invoice term is fatal (art. 6:83 onder a); fourteen_day_term: the "
+        "14-dagenbrief is the ingebrekestelling (conservative default)")
+    confirmed_rates_only: bool = Field(
+        True, description="UNCONFIRMED rates in the table are not charged: the last confirmed rate continues")
     leap_day: LeapDayRule = LeapDayRule.FEB_28
     rates_file: Path | None = None
 
@@ -267,6 +272,8 @@ class DunningSettings(_Section):
     promise_grace_days: int = Field(3, ge=0, le=30, description="days after a promised date before dunning resumes")
     instalment_grace_days: int = Field(3, ge=0, le=30, description="days an instalment may be late")
     host_note: bool = Field(True, description="record steps the connector sent itself as a note in the package")
+    attach_invoice_pdfs: bool = Field(True, description="e-mails the connector sends carry the package's "
+                                      "invoice PDFs next to the letter, where the package has them")
 
     @field_validator("payment_link_template")
     @classmethod

@@ -61,6 +61,7 @@ __all__ = [
     "commercial_interest_first_day",
     "earliest_cost_date",
     "fourteen_day_term",
+    "has_vat_declaration",
     "is_working_day",
     "next_working_day",
     "term_end",
@@ -87,6 +88,17 @@ _COST_FREE_HINTS = (
     "zonder kosten",
     "kosteloos",
     "zonder incassokosten",
+)
+# BIK art. 2 lid 3: the creditor declares that it cannot deduct the VAT *and* that the costs were
+# increased by it. Both halves must be in the letter, in Dutch or English.
+_VAT_INCREASED = (
+    re.compile(r"\b(?:verhoogd|vermeerderd) met\b[^.]{0,40}\bbtw\b"),
+    re.compile(r"\bincreased by\b[^.]{0,40}\bvat\b"),
+)
+_VAT_NOT_DEDUCTIBLE = (
+    re.compile(r"\bbtw\b[^.]{0,80}\bniet\b[^.]{0,40}\b(?:verrekenen|aftrekken|in aftrek brengen)\b"),
+    re.compile(r"\b(?:cannot|can not|unable to)\s+(?:deduct|reclaim|recover)\b[^.]{0,40}\bvat\b"
+               r"|\bvat\b[^.]{0,80}\b(?:cannot|can not|unable to)\s+(?:deduct|reclaim|recover)\b"),
 )
 _DUTCH_AMOUNT = re.compile(
     r"(?<![\d.,])(\d{1,3}(?:\.\d{3})+|\d+)(?:,(\d{2})|,-{1,2}|,—)?(?!\d|,\d)"
@@ -225,6 +237,17 @@ def amounts_in_text(text: str) -> set[Decimal]:
 
 def _squash(text: str) -> str:
     return " ".join(text.lower().split())
+
+
+def has_vat_declaration(text: str) -> bool:
+    """Does the letter declare that the costs were increased by VAT the creditor cannot deduct?
+
+    BIK art. 2 lid 3 (research note §1.4, §2.3.6): without that express declaration the BTW
+    uplift is not owed, so a letter claiming it must not go out. Dutch or English wording.
+    """
+    squashed = _squash(text)
+    return any(increased.search(squashed) and not_deductible.search(squashed)
+               for increased, not_deductible in zip(_VAT_INCREASED, _VAT_NOT_DEDUCTIBLE, strict=True))
 
 
 def check_fourteen_day_letter(

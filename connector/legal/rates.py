@@ -8,7 +8,8 @@ new rate before a release, pass the path of an updated CSV to `load_rates`.
 CSV columns: ``kind,effective_from,rate_percent,source`` with kind ``consumer`` or
 ``commercial``, an ISO date and a percentage like ``10.15``. A row whose source starts with
 ``UNCONFIRMED`` (currently: commercial 10.40 % from 2026-07-01) is loaded and flagged;
-`RateTable.confirmed_only()` drops such rows for callers that want only corroborated rates.
+`RateTable.confirmed_only()` drops such rows for callers that want only corroborated rates, and
+keeps them aside so `unconfirmed_between` can still say which period an unverified rate covers.
 """
 
 from __future__ import annotations
@@ -63,10 +64,15 @@ class RateRow:
 
 @dataclass(frozen=True)
 class RateTable:
-    """Rates per kind, sorted by effective date; `origin` says where they were read from."""
+    """Rates per kind, sorted by effective date; `origin` says where they were read from.
+
+    `dropped` holds the UNCONFIRMED rows `confirmed_only()` left out: they are never charged,
+    but a letter can say that the period they would cover is charged at the last confirmed rate.
+    """
 
     rows: tuple[RateRow, ...]
     origin: str = "<memory>"
+    dropped: tuple[RateRow, ...] = ()
 
     def for_kind(self, kind: InterestKind | str) -> tuple[RateRow, ...]:
         wanted = InterestKind(kind)
@@ -120,8 +126,31 @@ class RateTable:
     def confirmed_only(self) -> RateTable:
         """The same table without rows whose source is marked UNCONFIRMED."""
         return RateTable(
-            tuple(r for r in self.rows if not r.unconfirmed), self.origin + " (confirmed only)"
+            tuple(r for r in self.rows if not r.unconfirmed),
+            self.origin + " (confirmed only)",
+            dropped=self.dropped + tuple(r for r in self.rows if r.unconfirmed),
         )
+
+    def unconfirmed_between(
+        self, kind: InterestKind | str, first_day: date, last_day: date
+    ) -> tuple[RateRow, ...]:
+        """UNCONFIRMED rows (charged or dropped) that are in force on some day of
+        [first_day, last_day] in the full published table."""
+        wanted = InterestKind(kind)
+        full = sorted(
+            (r for r in (*self.rows, *self.dropped) if r.kind is wanted),
+            key=lambda r: r.effective_from,
+        )
+        found = []
+        for row, following in zip(full, [*full[1:], None], strict=True):
+            ends_after_first = following is None or following.effective_from > first_day
+            if row.unconfirmed and row.effective_from <= last_day and ends_after_first:
+                found.append(row)
+        return tuple(found)
+
+    def is_charged(self, row: RateRow) -> bool:
+        """True when `row` is one of the rows this table charges (not dropped)."""
+        return row in self.rows
 
     @classmethod
     def fixed(cls, kind: InterestKind | str, rate_percent: Decimal) -> RateTable:

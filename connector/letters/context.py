@@ -6,11 +6,17 @@ Documented here because it is the contract for templates in `templates_dir`:
 
     lang, t (labels), today, level {name, kind, index, count}, debtor {...}, creditor {...},
     is_consumer, invoices [{number, invoice_date, due_date, days_overdue, principal,
-    open_amount, credit_applied, interest, interest_from, payment_url}], invoice_numbers (text),
-    statement [{number, invoice_date, due_date, days_overdue, open_amount, in_letter, note,
-    is_credit_note, payment_url}], statement_total, principal, credit_applied, costs,
-    announced_costs, interest, interest_label, total_due, new_term_date, costs_from,
-    reference, pay_link, vat_uplift, vat_percent, signatory
+    open_amount, credit_applied, reallocated, interest, interest_from, payment_url}],
+    invoice_numbers (text), statement [{number, invoice_date, due_date, days_overdue,
+    open_amount, in_letter, note, is_credit_note, payment_url}], statement_total, principal,
+    credit_applied, reallocated, costs, announced_costs, interest, interest_label, total_due,
+    new_term_date, costs_from, term_days, deadline, by_post, copy_notice, reference, pay_link,
+    vat_uplift, vat_percent, vat_declaration (BIK art. 2 lid 3 wording, checked before sending), signatory
+
+A letter by post does not know the day it will be posted, so `new_term_date` and `costs_from`
+are None for it and `deadline` reads "binnen N dagen nadat deze brief bij u is bezorgd": a
+printed date could be too early, which makes a 14-dagenbrief invalid (HR 25-11-2016).
+`copy_notice` is set on the e-mailed copy of a posted letter.
 """
 
 from __future__ import annotations
@@ -20,6 +26,7 @@ from typing import Any
 
 from connector.dunning.model import DunningAction
 from connector.dunning.policy import DunningSettings
+from connector.letters.formatting import format_long_date
 from connector.letters.labels import labels_for
 from connector.money import ZERO
 
@@ -49,7 +56,17 @@ def _interest_label(consumer: bool, settings: DunningSettings, t: dict[str, str]
     return t["interest_commercial"]
 
 
-def letter_context(action: DunningAction, settings: DunningSettings, today: date) -> dict[str, Any]:
+def _deadline(action: DunningAction, t: dict[str, str], language: str) -> str:
+    """"uiterlijk 30 november 2026", or for a letter by post the term counted from delivery."""
+    if action.by_post:
+        return t["deadline_delivery"].format(days=action.term_days)
+    if action.new_term_date is None:
+        return ""
+    return t["deadline_date"].format(date=format_long_date(action.new_term_date, language))
+
+
+def letter_context(action: DunningAction, settings: DunningSettings, today: date, *,
+                   copy: bool = False) -> dict[str, Any]:
     language = action.language
     t = labels_for(language)
     contact = action.contact
@@ -60,6 +77,7 @@ def letter_context(action: DunningAction, settings: DunningSettings, today: date
             "number": item.invoice.number, "invoice_date": item.invoice.invoice_date,
             "due_date": item.invoice.due_date, "days_overdue": item.days_overdue, "principal": item.principal,
             "open_amount": item.invoice.open_amount, "credit_applied": item.credit_applied,
+            "reallocated": item.reallocated,
             "interest": item.interest, "interest_from": item.interest_from, "payment_url": item.payment_url,
         }
         for item in action.invoices
@@ -96,15 +114,21 @@ def letter_context(action: DunningAction, settings: DunningSettings, today: date
         "statement_total": sum((line.open_amount for line in action.statement), ZERO),
         "principal": action.principal,
         "credit_applied": action.credit_applied,
+        "reallocated": action.reallocated,
         "costs": action.costs,
         "announced_costs": action.announced_costs,
         "interest": action.interest,
         "interest_label": _interest_label(consumer, settings, t),
         "total_due": action.total_due,
-        "new_term_date": action.new_term_date,
-        "costs_from": action.costs_from,
+        "new_term_date": None if action.by_post else action.new_term_date,
+        "costs_from": None if action.by_post else action.costs_from,
+        "term_days": action.term_days,
+        "deadline": _deadline(action, t, language),
+        "by_post": action.by_post,
+        "copy_notice": t["copy_notice"] if copy else "",
         "reference": action.payment_reference,
         "pay_link": action.pay_link,
         "vat_uplift": action.vat_uplift,
         "vat_percent": settings.legal.vat_percent,
+        "vat_declaration": t["vat_declaration"].format(percent=settings.legal.vat_percent) if action.vat_uplift else "",
     }

@@ -1,4 +1,5 @@
-"""A rendered letter as an e-mail: plain text and HTML alternatives, the PDF letter attached.
+"""A rendered letter as an e-mail: plain text and HTML alternatives, the PDF letter attached
+(and the package's invoice PDFs next to it, when there are any).
 
 The Message-ID is derived from the step's idempotency key, so the same step always carries the
 same id: a mailbox can be searched for it after a crash, and a duplicate is recognisable.
@@ -29,7 +30,9 @@ def pdf_filename(subject: str) -> str:
 
 
 def build_email(letter: RenderedLetter, *, sender: str, sender_name: str, recipients: Sequence[str],
-                reply_to: str = "", idempotency_key: str, sent_at: datetime) -> EmailMessage:
+                reply_to: str = "", idempotency_key: str, sent_at: datetime,
+                attachments: Sequence[tuple[str, bytes]] = ()) -> EmailMessage:
+    """`attachments`: further PDFs as (file name, bytes), e.g. the invoices themselves."""
     if not recipients:
         raise ValueError("an e-mail needs at least one recipient")
     message = EmailMessage()
@@ -46,4 +49,6 @@ def build_email(letter: RenderedLetter, *, sender: str, sender_name: str, recipi
     if letter.pdf:
         message.add_attachment(letter.pdf, maintype="application", subtype="pdf",
                                filename=pdf_filename(letter.subject))
+    for filename, data in attachments:
+        message.add_attachment(data, maintype="application", subtype="pdf", filename=filename)
     return message

@@ -1,7 +1,9 @@
 """EPC QR code (SEPA credit transfer, EPC069-12 version 002) for the pay block of a PDF letter.
 
 segno builds the code (`segno.helpers.make_epc_qr`); this module only decides what goes in:
-a structured RF reference when there is one, otherwise the reference as remittance text.
+a structured RF reference when there is one, otherwise the reference as remittance text. The
+character set is always UTF-8 (EPC069-12 character set 1): left to itself segno picks the
+smallest one (ISO 8859-1 for most Dutch names), and banking apps read UTF-8 most reliably.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ def epc_qr(*, name: str, iban: str, amount: Decimal, reference: str, bic: str = 
     text = None if structured else (reference[:140] or None)
     return helpers.make_epc_qr(
         name=name[:70], iban=iban.replace(" ", ""), amount=amount.quantize(Decimal("0.01")),
-        reference=structured, text=text, bic=bic or None,
+        reference=structured, text=text, bic=bic or None, encoding="utf-8",
     )
 
 

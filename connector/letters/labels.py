@@ -48,6 +48,13 @@ LABELS: dict[str, dict[str, str]] = {
         "note_not_due": "nog niet vervallen",
         "note_other_letter": "zie aparte brief",
         "note_credit_note": "creditnota",
+        "reallocated": "Betaling eerst naar kosten en rente (6:44 BW)",
+        "vat_declaration": "verhoogd met {percent}% btw: wij verklaren dat wij deze btw niet kunnen verrekenen",
+        "deadline_date": "uiterlijk {date}",
+        "deadline_delivery": "binnen {days} dagen nadat deze brief bij u is bezorgd",
+        "copy_subject": "Kopie: {subject}",
+        "copy_notice": "Kopie: deze e-mail is een kopie van de brief die wij u per post sturen. De termijn "
+                       "in de brief gaat in op de dag nadat de brief per post bij u is bezorgd.",
     },
     "en": {
         "overview": "Statement of account",
@@ -88,6 +95,13 @@ LABELS: dict[str, dict[str, str]] = {
         "note_not_due": "not yet due",
         "note_other_letter": "see separate letter",
         "note_credit_note": "credit note",
+        "reallocated": "Payments applied to costs and interest first",
+        "vat_declaration": "increased by {percent}% VAT: we declare that we cannot deduct this VAT",
+        "deadline_date": "by {date}",
+        "deadline_delivery": "within {days} days after this letter has been delivered to you",
+        "copy_subject": "Copy: {subject}",
+        "copy_notice": "Copy: this e-mail is a copy of the letter we are sending you by post. The term in the "
+                       "letter starts on the day after the letter has been delivered to you by post.",
     },
 }
 

@@ -25,6 +25,7 @@ from jinja2 import (
     StrictUndefined,
     TemplateError,
     TemplateNotFound,
+    TemplateRuntimeError,
     pass_context,
 )
 from jinja2.utils import urlize
@@ -87,6 +88,14 @@ def _paragraphs(raw: str) -> tuple[str, ...]:
     return tuple(result)
 
 
+def _a_date(value: object) -> date:
+    """Dates only: babel would print *today* for None, e.g. a letter by post's missing end date."""
+    if not isinstance(value, date):
+        raise TemplateRuntimeError(f"expected a date, got {value!r}: a letter by post has no new_term_date "
+                                   "(its term runs from delivery); print `deadline` instead")
+    return value
+
+
 def _html_paragraph(text: str) -> Markup:
     return Markup("<br>\n").join(Markup(urlize(line, rel="noopener")) for line in text.split("\n"))
 
@@ -101,8 +110,8 @@ class LetterRenderer:
         )
         self.env.filters.update(
             money=pass_context(lambda ctx, v: format_money(v, ctx["lang"])),
-            longdate=pass_context(lambda ctx, v: format_long_date(v, ctx["lang"])),
-            shortdate=pass_context(lambda ctx, v: format_short_date(v, ctx["lang"])),
+            longdate=pass_context(lambda ctx, v: format_long_date(_a_date(v), ctx["lang"])),
+            shortdate=pass_context(lambda ctx, v: format_short_date(_a_date(v), ctx["lang"])),
             iban=format_iban,
             htmlpara=_html_paragraph,
         )
@@ -120,12 +129,15 @@ class LetterRenderer:
                               f"'{action.level_name}' (in templates_dir or the shipped templates)")
 
     def render(self, action: DunningAction, settings: DunningSettings, today: date, *,
-               pdf: bool = False) -> RenderedLetter:
-        context = letter_context(action, settings, today)
+               pdf: bool = False, copy: bool = False) -> RenderedLetter:
+        """`copy`: the e-mail copy of a letter by post, marked as such in the subject and on top."""
+        context = letter_context(action, settings, today, copy=copy)
         name = self.template_name(action)
         try:
             module = self.env.get_template(name).make_module(context)
             subject = " ".join(str(module.subject()).split())
+            if copy:
+                subject = context["t"]["copy_subject"].format(subject=subject)
             paragraphs = _paragraphs(str(module.body()))
             context.update(subject=subject, paragraphs=paragraphs)
             text = self.env.get_template(LAYOUTS["text"]).render(context)

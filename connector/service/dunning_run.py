@@ -1,8 +1,11 @@
 """Execute a dunning plan: render, send through the outbox exactly once, record the history.
 
 Per action: render the letter (text, HTML, PDF), check a consumer 14-dagenbrief against the law
-before it may go, write the files to the output folder, then `enqueue → claim → send →
-mark_sent → record step → note in the host`. The outbox key is the step's idempotency key
+(and any letter claiming BTW on the costs for the creditor's declaration) before it may go, write
+the files to the output folder, then `enqueue → claim → send → mark_sent → record step → note in
+the host`. E-mails carry the package's invoice PDFs where it has them; a 14-dagenbrief that goes
+by post is recorded as dispatched on the run day (`connector letters posted` corrects it) and
+may go by e-mail too, as a copy with its own outbox key. The outbox key is the step's idempotency key
 (administration, contact, level, invoice set), so a re-run never sends a step twice; a kill
 between the send and `mark_sent` leaves the entry in `sending`, and `recover_dunning` at the
 next start asks the host (or the mailbox) whether it went out, else marks it `unknown` for a
@@ -17,13 +20,14 @@ import signal
 import smtplib
 import socket
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from adapters.base import Adapter, Capabilities, NoteRecord, ReminderPush
-from connector.dunning.keys import note_key
+from connector.dunning.keys import copy_key, note_key
+from connector.dunning.last_contact import last_contact
 from connector.dunning.model import DunningAction, DunningPlan, DunningStep, Via
 from connector.dunning.planner import plan_dunning
 from connector.dunning.policy import DunningSettings, LevelKind
@@ -33,12 +37,20 @@ from connector.errors import (
     HostError,
     HostUnavailable,
     QuotaExhausted,
+    ReconsentRequired,
 )
-from connector.legal.letters import FourteenDayLetterDraft, Severity, check_fourteen_day_letter
+from connector.legal.letters import (
+    FourteenDayLetterDraft,
+    Severity,
+    check_fourteen_day_letter,
+    has_vat_declaration,
+)
 from connector.letters.email import build_email, message_id_for
+from connector.letters.labels import labels_for
 from connector.letters.output import (
     export_dossier,
     letter_folder,
+    slug,
     write_call_list,
     write_letter_files,
 )
@@ -59,6 +71,8 @@ log = logging.getLogger("connector.dunning")
 KILL_ENV = "CONNECTOR_TEST_KILL_AFTER_SEND"
 KINDS = {Via.HOST: "reminder", Via.SMTP: "dunning_email", Via.POST: "dunning_letter", Via.CALL: "dunning_call",
          Via.DOSSIER: "dunning_handover"}
+#: Invoice PDFs from the package stop being attached once an e-mail's attachments reach this size.
+MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +90,10 @@ class StepOutcome:
 
 @dataclass(frozen=True, slots=True)
 class CallItem:
+    """One line of the bellijst; `last_contact_*` say what happened last with this customer:
+    the date (ISO), the kind ("step", "host_reminder", "dispute", "promise", "pause",
+    "arrangement") and what (the level sent, or the hold's reason); empty when nothing yet."""
+
     key: str
     contact_name: str
     phone: str
@@ -85,6 +103,9 @@ class CallItem:
     oldest_due: str
     days_overdue: int
     notes: str
+    last_contact_on: str = ""
+    last_contact_kind: str = ""
+    last_contact_what: str = ""
 
 
 @dataclass
@@ -101,6 +122,8 @@ class DunningRunResult:
     host_reminders_recorded: int = 0
     notes_recorded: int = 0
     warnings: list[str] = field(default_factory=list)
+    #: the host asked for a new login while sending: the rest went on, the cycle reports it
+    reconsent: ReconsentRequired | None = None
 
 
 def recover_dunning(*, admin_key: str, store: Store, adapter: Adapter | None, mailer: Mailer | None) -> list[str]:
@@ -242,6 +265,12 @@ class _Runner:
             want_pdf = action.via == Via.POST or (action.via == Via.SMTP and action.attach_pdf)
             letter = self.renderer.render(action, self.settings, self.today, pdf=want_pdf)
             documents = write_letter_files(folder, f"{action.level_index:02d}-{action.level_name}", letter)
+            if action.vat_uplift and not has_vat_declaration(letter.text):
+                self.result.documents.extend(documents)
+                self._outcome(action, "failed", "not sent: the costs include BTW, but the letter does not declare "
+                              "that the creditor cannot deduct it and raised the costs by it (BIK art. 2 lid 3)",
+                              documents)
+                return
             if action.level_kind == LevelKind.FOURTEEN_DAY.value and action.debtor_kind != "company":
                 problems = self._check_fourteen_day(action, letter)
                 if problems:
@@ -253,7 +282,7 @@ class _Runner:
             documents = self._dossier(action, folder)
         self.result.documents.extend(documents)
         if action.via == Via.CALL:
-            self.result.call_list.append(_call_item(action))
+            self.result.call_list.append(self._call_item(action))
         if self.dry_run:
             self._outcome(action, "preview", "", documents)
             return
@@ -264,7 +293,8 @@ class _Runner:
         draft = FourteenDayLetterDraft(
             text=letter.text, send_date=self.today, due_date=max(i.invoice.due_date for i in action.invoices),
             principals=tuple(i.principal for i in action.invoices), announced_costs=action.announced_costs,
-            vat_uplift=action.vat_uplift, vat_declaration=action.vat_uplift, stated_deadline=action.new_term_date,
+            vat_uplift=action.vat_uplift, vat_declaration=has_vat_declaration(letter.text),
+            stated_deadline=None if action.by_post else action.new_term_date,
         )
         legal = self.settings.legal
         return [p.message for p in check_fourteen_day_letter(
@@ -278,6 +308,10 @@ class _Runner:
         kind = KINDS[action.via]
         payload = _payload(action, step)
         entry = outbox.enqueue(self.admin_key, kind, action.idempotency_key, payload)
+        extras: list[tuple[str, bytes]] = []
+        missing: list[str] = []
+        if kind == "dunning_email" and entry.status == PENDING:
+            extras, missing = self._invoice_pdfs(action, letter)
         if entry.status == SENT:
             dunning.record_step(self.admin_key, _payload_step(entry.payload) or step)
             self._outcome(action, "already_sent", "sent before (outbox)", step.documents)
@@ -296,7 +330,7 @@ class _Runner:
             self._outcome(action, "unknown", "another run claimed this step")
             return
         try:
-            response = self._deliver(kind, action, letter)
+            response = self._deliver(kind, action, letter, extras)
         except Exception as exc:  # noqa: BLE001 - classified below, recorded in the outbox
             self._delivery_failed(outbox, kind, action, payload, exc)
             return
@@ -304,10 +338,71 @@ class _Runner:
             os.kill(os.getpid(), signal.SIGKILL)
         outbox.mark_sent(action.idempotency_key, response)
         dunning.record_step(self.admin_key, step)
-        self._outcome(action, "sent", response, step.documents)
+        self.result.warnings.extend(f"{action.contact.name}: {problem}" for problem in missing)
+        self._outcome(action, "sent", "; ".join([response, *missing]), step.documents)
         self._note(action, step, letter)
+        if action.email_copy and letter is not None:
+            self._email_copy(action, letter)
 
-    def _deliver(self, kind: str, action: DunningAction, letter: RenderedLetter | None) -> str:
+    def _invoice_pdfs(self, action: DunningAction,
+                      letter: RenderedLetter | None) -> tuple[list[tuple[str, bytes]], list[str]]:
+        """The package's invoice PDFs to attach, and what could not be attached (never a reason not to send)."""
+        if self.adapter is None or not self.settings.attach_invoice_pdfs:
+            return [], []
+        word = labels_for(action.language)["invoice"].lower()
+        size = len(letter.pdf or b"") if letter else 0
+        attached: list[tuple[str, bytes]] = []
+        missing: list[str] = []
+        for item in action.invoices:
+            number = item.invoice.number
+            try:
+                data = self.adapter.invoice_pdf(item.invoice.host_id)
+            except Exception as exc:  # noqa: BLE001 - a missing invoice PDF must not stop the reminder
+                missing.append(f"invoice PDF of {number} not attached: {exc}")
+                continue
+            if data is None:
+                continue
+            if not data.startswith(b"%PDF"):
+                missing.append(f"invoice PDF of {number} not attached: the package did not return a PDF")
+            elif size + len(data) > MAX_ATTACHMENT_BYTES:
+                missing.append(f"invoice PDF of {number} not attached: the e-mail would exceed "
+                               f"{MAX_ATTACHMENT_BYTES // (1024 * 1024)} MB")
+            else:
+                size += len(data)
+                attached.append((f"{word}-{slug(number)}.pdf", data))
+        return attached, missing
+
+    def _email_copy(self, action: DunningAction, letter: RenderedLetter) -> None:
+        """E-mail a posted letter as a marked copy (own outbox key); a failure is only reported."""
+        assert self.store is not None
+        if self.mailer is None:
+            self.result.warnings.append(f"{action.contact.name}: no mailer configured, the e-mail copy of the "
+                                        f"{action.level_name} was not sent")
+            return
+        outbox, key = Outbox(self.store), copy_key(action.idempotency_key)
+        payload = {"contact_id": action.contact_id, "invoice_ids": list(action.invoice_ids),
+                   "message_id": message_id_for(key), "recipients": list(action.recipients),
+                   "copy_of": action.idempotency_key}
+        entry = outbox.enqueue(self.admin_key, "dunning_email", key, payload)
+        if entry.status != PENDING or outbox.claim(key) is None:
+            return
+        try:
+            copy = replace(self.renderer.render(action, self.settings, self.today, copy=True), pdf=letter.pdf)
+            extras, _ = self._invoice_pdfs(action, letter)
+            message = build_email(copy, sender=self._sender(), sender_name=self.settings.creditor.name,
+                                  recipients=action.recipients, reply_to=self.settings.creditor.email,
+                                  idempotency_key=key, sent_at=self.store.now(), attachments=extras)
+            outbox.mark_sent(key, self.mailer.send(message))
+        except Exception as exc:  # noqa: BLE001 - the letter itself is recorded; a missing copy is only reported
+            outbox.mark_failed(key, f"{type(exc).__name__}: {exc}", retry=False)
+            self.result.warnings.append(f"{action.contact.name}: the e-mail copy of the {action.level_name} "
+                                        f"was not sent: {exc}")
+
+    def _sender(self) -> str:
+        return self.sender or self.settings.creditor.email or "debiteuren@example.nl"
+
+    def _deliver(self, kind: str, action: DunningAction, letter: RenderedLetter | None,
+                 attachments: Sequence[tuple[str, bytes]] = ()) -> str:
         if kind == "reminder":
             assert self.adapter is not None and letter is not None
             push = ReminderPush(contact_id=action.contact_id, invoice_ids=action.invoice_ids,
@@ -321,13 +416,14 @@ class _Runner:
                 raise RuntimeError("no mailer configured for e-mails the connector sends itself")
             assert letter is not None and self.store is not None
             creditor = self.settings.creditor
-            message = build_email(letter, sender=self.sender or creditor.email or "debiteuren@example.nl",
-                                  sender_name=creditor.name, recipients=action.recipients,
-                                  reply_to=creditor.email, idempotency_key=action.idempotency_key,
-                                  sent_at=self.store.now())
+            message = build_email(letter, sender=self._sender(), sender_name=creditor.name,
+                                  recipients=action.recipients, reply_to=creditor.email,
+                                  idempotency_key=action.idempotency_key, sent_at=self.store.now(),
+                                  attachments=attachments)
             return self.mailer.send(message)
         if kind == "dunning_letter":
-            return "PDF letter ready for the post"
+            return (f"PDF letter ready for the post; dispatch recorded as {self.today.isoformat()} "
+                    "(`connector letters posted` records the real day)")
         if kind == "dunning_call":
             return "on the call list"
         return "incasso dossier written"
@@ -335,6 +431,8 @@ class _Runner:
     def _delivery_failed(self, outbox: Outbox, kind: str, action: DunningAction, payload: dict[str, Any],
                          exc: Exception) -> None:
         key, message = action.idempotency_key, f"{type(exc).__name__}: {exc}"
+        if isinstance(exc, ReconsentRequired):
+            self.result.reconsent = exc
         if isinstance(exc, (QuotaExhausted, AuthenticationFailed)):
             self.host_stopped = message
             outbox.mark_failed(key, message, retry=True)
@@ -369,13 +467,14 @@ class _Runner:
         outbox, key = Outbox(self.store), note_key(action.idempotency_key)
         text = (f"Aanmaningsstap '{action.level_name}' ({action.via}) op {self.today.isoformat()} voor "
                 f"{', '.join(action.invoice_numbers)}: € {action.total_due:.2f}")
+        todo = action.via == Via.CALL  # a task for a person; the host looks for it among tasks after a crash
         entry = outbox.enqueue(self.admin_key, "note", key, {"contact_id": action.contact_id, "text": text,
-                                                             "invoice_ids": list(action.invoice_ids)})
+                                                             "invoice_ids": list(action.invoice_ids), "todo": todo})
         if entry.status != PENDING or outbox.claim(key) is None:
             return
         note = NoteRecord(contact_id=action.contact_id, text=text, invoice_ids=action.invoice_ids,
                           attachment_name=f"{action.level_name}.pdf" if letter and letter.pdf else "",
-                          attachment=(letter.pdf or b"") if letter else b"", todo=action.via == Via.CALL)
+                          attachment=(letter.pdf or b"") if letter else b"", todo=todo)
         try:
             receipt = self.adapter.record_note(note, key)
         except Exception as exc:  # noqa: BLE001 - the step itself was sent; a missing note is only reported
@@ -414,6 +513,19 @@ class _Runner:
         self.result.dossiers.append(target)
         return paths
 
+    def _call_item(self, action: DunningAction) -> CallItem:
+        item = _call_item(action)
+        if self.store is None:
+            return item
+        dunning = DunningStore(self.store)
+        last = last_contact(dunning.steps(self.admin_key, contact_id=action.contact_id),
+                            dunning.holds(self.admin_key, include_released=True, contact_id=action.contact_id),
+                            contact_id=action.contact_id, today=self.today, exclude_key=action.idempotency_key)
+        if last is None:
+            return item
+        return replace(item, last_contact_on=last.on.isoformat(), last_contact_kind=last.kind,
+                       last_contact_what=last.what)
+
     def _write_call_list(self) -> None:
         if not self.result.call_list:
             return
@@ -444,6 +556,8 @@ def _statement_invoice(line: Any, action: DunningAction) -> Invoice:
 
 
 def _step(action: DunningAction, today: date, wik_valid: bool, documents: Sequence[Path]) -> DunningStep:
+    """The history record; a letter by post counts as dispatched today until `connector letters posted`
+    records the real day (its term and cost date then move with it)."""
     return DunningStep(
         key=action.idempotency_key, contact_id=action.contact_id, level_name=action.level_name,
         level_index=action.level_index, level_kind=action.level_kind, channel=action.channel, via=action.via,
@@ -451,6 +565,9 @@ def _step(action: DunningAction, today: date, wik_valid: bool, documents: Sequen
         announced_costs=action.announced_costs, interest=action.interest, principal=action.principal,
         costs_from=action.costs_from if wik_valid else None, wik_valid=wik_valid,
         host_reminders=1 if action.via == Via.HOST else 0, documents=tuple(str(p) for p in documents),
+        detail="; ".join(action.notes), letter_date=today if action.by_post else None,
+        invoice_principals=tuple(item.principal for item in action.invoices),
+        invoice_interest=tuple(item.interest for item in action.invoices),
     )
 
 

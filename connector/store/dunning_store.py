@@ -51,10 +51,15 @@ class DunningStore:
                 principal_cents=to_cents(step.principal), costs_cents=to_cents(step.costs),
                 announced_costs_cents=to_cents(step.announced_costs), interest_cents=to_cents(step.interest),
                 wik_valid=step.wik_valid, host_reminders=step.host_reminders, documents=list(step.documents),
-                detail=step.detail or None, recorded_at=self.store.now(),
+                detail=step.detail or None, recorded_at=self.store.now(), letter_date=step.letter_date,
             ))
             step_id = int(result.inserted_primary_key[0])
-            rows = [{"step_id": step_id, "invoice_id": i, "admin": admin} for i in dict.fromkeys(step.invoice_ids)]
+            rows = []
+            for invoice_id in dict.fromkeys(step.invoice_ids):
+                claimed = step.claimed(invoice_id) if step.invoice_principals else None
+                rows.append({"step_id": step_id, "invoice_id": invoice_id, "admin": admin,
+                             "principal_cents": to_cents(claimed[0]) if claimed else None,
+                             "interest_cents": to_cents(claimed[1]) if claimed else None})
             if rows:
                 conn.execute(tables.dunning_step_invoices.insert(), rows)
         return True
@@ -71,13 +76,37 @@ class DunningStore:
         with self.store.engine.connect() as conn:
             rows = conn.execute(query).all()
             ids = [row.id for row in rows]
-            invoices: dict[int, list[str]] = {i: [] for i in ids}
+            invoices: dict[int, list[Any]] = {i: [] for i in ids}
             for chunk_start in range(0, len(ids), 500):
                 chunk = ids[chunk_start:chunk_start + 500]
-                for link_row in conn.execute(sa.select(link.c.step_id, link.c.invoice_id)
+                for link_row in conn.execute(sa.select(link.c.step_id, link.c.invoice_id, link.c.principal_cents,
+                                                       link.c.interest_cents)
                                              .where(link.c.step_id.in_(chunk)).order_by(link.c.invoice_id)):
-                    invoices[link_row.step_id].append(link_row.invoice_id)
-        return [_step(row, tuple(invoices[row.id])) for row in rows]
+                    invoices[link_row.step_id].append(link_row)
+        return [_step(row, invoices[row.id]) for row in rows]
+
+    def step_ids(self, admin: str, *, via: str | None = None) -> list[tuple[int, DunningStep]]:
+        """(row id, step) pairs, oldest first: the id is the short handle the CLI shows."""
+        s = tables.dunning_steps
+        query = sa.select(s.c.id, s.c.idempotency_key).where(s.c.admin == admin).order_by(s.c.sent_on, s.c.id)
+        if via is not None:
+            query = query.where(s.c.via == via)
+        with self.store.engine.connect() as conn:
+            keys = {row.idempotency_key: row.id for row in conn.execute(query)}
+        return [(keys[step.key], step) for step in self.steps(admin) if step.key in keys]
+
+    def correct_dispatch(self, admin: str, key: str, *, sent_on: date, term_end: date | None,
+                         costs_from: date | None, detail: str) -> DunningStep:
+        """Record the real dispatch date of a letter by post and the term counted from it."""
+        s = tables.dunning_steps
+        with self.store.engine.begin() as conn:
+            updated = conn.execute(s.update().where(s.c.admin == admin, s.c.idempotency_key == key)
+                                   .values(sent_on=sent_on, term_end=term_end, costs_from=costs_from,
+                                           detail=detail or None))
+        if updated.rowcount != 1:
+            raise StoreError(f"no recorded step {key!r} in administration {admin!r}")
+        (step,) = [step for step in self.steps(admin) if step.key == key]
+        return step
 
     def history(self, admin: str) -> list[DunningStep]:
         """Everything the planner must know was sent: recorded steps, sent outbox entries not yet
@@ -152,10 +181,14 @@ class DunningStore:
         return self.hold(admin, hold_id)
 
 
-def _step(row: Any, invoice_ids: tuple[str, ...]) -> DunningStep:
+def _step(row: Any, links: list[Any]) -> DunningStep:
+    amounts = all(link.principal_cents is not None for link in links)
     return DunningStep(
         key=row.idempotency_key, contact_id=row.contact_id, level_name=row.level_name, level_index=row.level_index,
-        level_kind=row.level_kind, channel=row.channel, via=row.via, sent_on=row.sent_on, invoice_ids=invoice_ids,
+        level_kind=row.level_kind, channel=row.channel, via=row.via, sent_on=row.sent_on,
+        invoice_ids=tuple(link.invoice_id for link in links), letter_date=row.letter_date,
+        invoice_principals=tuple(from_cents(link.principal_cents) for link in links) if amounts and links else (),
+        invoice_interest=tuple(from_cents(link.interest_cents or 0) for link in links) if amounts and links else (),
         term_end=row.term_end, costs=from_cents(row.costs_cents), announced_costs=from_cents(row.announced_costs_cents),
         interest=from_cents(row.interest_cents), principal=from_cents(row.principal_cents), costs_from=row.costs_from,
         wik_valid=bool(row.wik_valid), host_reminders=row.host_reminders, documents=tuple(row.documents or ()),

@@ -1,4 +1,4 @@
-"""Tables of the dunning engine, on the store's shared `metadata` (migration 0002 creates them).
+"""Tables of the dunning engine, on the store's shared `metadata` (migrations 0002 and 0006).
 
 Steps are the history the planner reads (which level went to whom for which invoices, when);
 a link table makes "all steps of invoice X" a query. Holds carry the accountant's reasons not
@@ -51,6 +51,7 @@ dunning_steps = Table(
     Column("documents", JSON, nullable=False),
     Column("detail", Text, nullable=True),
     Column("recorded_at", DateTime(timezone=True), nullable=False),
+    Column("letter_date", Date, nullable=True),
     UniqueConstraint("idempotency_key", name="uq_dunning_steps_key"),
     Index("ix_dunning_steps_admin_contact", "admin", "contact_id"),
 )
@@ -61,6 +62,8 @@ dunning_step_invoices = Table(
     Column("step_id", Integer, ForeignKey("dunning_steps.id", ondelete="CASCADE"), primary_key=True),
     Column("invoice_id", String(64), primary_key=True),
     Column("admin", String(64), nullable=False),
+    Column("principal_cents", BigInteger, nullable=True),  # per invoice, for art. 6:44 later on
+    Column("interest_cents", BigInteger, nullable=True),
     Index("ix_dunning_step_invoices_admin_invoice", "admin", "invoice_id"),
 )
 
