@@ -104,7 +104,9 @@ def main() -> None:
 
         timed("store → summary → outbox → mailbox", results, end_to_end)
 
-    print(f"summary of one administration with {args.invoices:,} open invoices")
+    render = results["render nl (text+html+chart)"]
+    print(f"render of the summary (HTML + text + chart) for {args.invoices:,} open invoices: {render:.2f} s")
+    print(f"summary of one administration with {args.invoices:,} open invoices, step by step")
     for label, seconds in results.items():
         print(f"  {label:<38} {seconds * 1000:8.0f} ms")
     print(f"  open total {admin.figures.total_open:,}  html {len(rendered.html):,} chars  "

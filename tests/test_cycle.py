@@ -13,6 +13,9 @@ from connector.service.cycle import run_cycle
 from connector.store import Store
 from connector.store.outbox import Outbox
 from connector.store.reconciliations import ReconciliationStore
+from connector.summary import Summary
+from connector.summary.from_cycle import admin_summaries_from_report
+from connector.summary.render import render_summary
 from tests.conftest import run_cli
 
 TODAY = date(2026, 11, 23)
@@ -37,7 +40,10 @@ def two_cycles(tmp_path_factory):
         reminders_sent = len(moneybird.sent_reminders)
         later = run_cycle(config, store, today=TODAY + timedelta(days=21), clock=clock,
                           state_dir=out / ".connector")
+        calls = run_cycle(config, store, today=TODAY + timedelta(days=35), clock=clock,
+                          state_dir=out / ".connector")
         yield {"out": out, "config": config, "store": store, "first": first, "second": second, "later": later,
+               "calls": calls,
                "outbox_first": outbox_after_first, "outbox_second": outbox_after_second,
                "reminders_after_two": reminders_sent, "moneybird": moneybird, "path": systems.config_path}
 
@@ -113,3 +119,14 @@ def test_matches_command_lists_what_needs_a_person(two_cycles):
     assert result.returncode == 0, result.stderr
     assert f"#{open_results[0].id}" in result.stdout
     assert "psp_payout" in result.stdout
+
+
+def test_the_bellijst_says_when_each_customer_was_last_contacted(two_cycles):
+    rows = [row for o in two_cycles["calls"].outcomes for row in o.call_list]
+    assert rows, "five weeks on, customers are on the bellijst"
+    assert all(TODAY <= row.last_contact <= TODAY + timedelta(days=35) for row in rows)
+    assert {(row.last_contact_kind, row.last_contact_what) for row in rows} <= {
+        ("step", "herinnering"), ("step", "tweede_herinnering"), ("host_reminder", "herinnering")}
+    (summary, *_) = admin_summaries_from_report(two_cycles["calls"], two_cycles["store"])
+    text = render_summary(Summary(today=summary.today, admins=(summary,)), charts=False).text
+    assert "(2e herinnering)" in text.split("-- Bellijst --")[1]

@@ -3,6 +3,10 @@ cannot be written, schema revisions behind or ahead, a machine without a keyring
 
 from __future__ import annotations
 
+import os
+import socket
+import subprocess
+import sys
 import textwrap
 from importlib import resources
 
@@ -160,3 +164,62 @@ def test_the_table_groups_by_scope_and_puts_the_fix_under_a_failure():
 
         3 checks: 1 ok, 0 warning(s), 1 failed, 1 skipped""")
     assert exit_code(results) == 1 and exit_code(results[:1]) == 0
+
+
+def test_a_plaintext_keyring_fails_when_secrets_live_in_it(tmp_path, monkeypatch):
+    monkeypatch.setenv("DR_TOKEN", "x")
+    from keyrings.alt.file import PlaintextKeyring
+
+    env_only = write(tmp_path, "smtp: {mailbox_dir: mail}\n" + ADMIN.format(key="dr-env", env="DR_TOKEN"))
+    in_keyring = write(tmp_path, "smtp: {mailbox_dir: mail}\n" + ADMIN.format(key="dr-plain", env="UNSET_VAR"),
+                       name="plain.yaml")
+    previous = keyring.get_keyring()
+    keyring.set_keyring(PlaintextKeyring())
+    try:
+        fine = by_check(run_doctor(env_only, clock=CLOCK, offline=True))[("keyring", "backend")]
+        row = by_check(run_doctor(in_keyring, clock=CLOCK, offline=True))[("keyring", "backend")]
+    finally:
+        keyring.set_keyring(previous)
+    assert fine.status is Status.OK and "holds nothing this config needs" in fine.detail
+    assert row.status is Status.FAIL
+    assert "PlaintextKeyring stores tokens unencrypted" in row.detail and "dr-plain keep their secrets" in row.detail
+    assert "PYTHON_KEYRING_BACKEND=connector.keyring_backend.EncryptedFileKeyring" in row.fix
+
+
+def test_a_running_service_is_ok_a_stale_or_vanished_one_fails(tmp_path):
+    from connector.service.lock import ServiceLock
+
+    path = write(tmp_path, 'state: {url: "sqlite:///state.db"}\nsmtp: {mailbox_dir: mail}\n')
+    engine = Store.open(f"sqlite:///{tmp_path / 'state.db'}").engine
+    clock = FakeClock(1_790_000_000.0)
+
+    def lock_row(**lease) -> CheckResult:
+        if lease:  # a service with these details takes the lock now
+            lock = ServiceLock(engine, clock=clock, **lease)
+            with engine.begin() as conn:
+                conn.exec_driver_sql("DELETE FROM service_lease")
+            lock.acquire()
+        return by_check(run_doctor(path, clock=clock, offline=True))[("service", "lock")]
+
+    assert lock_row().detail == "free (no service running)"
+    lock_row(pid=os.getppid())  # a live process on this host
+    clock.advance(12)
+    running = lock_row()
+    assert running.status is Status.OK
+    assert running.detail == f"service running, pid {os.getppid()} on {socket.gethostname()}, heartbeat 12 s ago"
+
+    clock.advance(100)  # no heartbeat for longer than the 90 s ttl: hung, or stopped without releasing
+    stale = lock_row()
+    assert stale.status is Status.FAIL and stale.detail.startswith("stale:") and "112 s ago" in stale.detail
+    assert "restart the service" in stale.fix
+
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()
+    vanished = lock_row(pid=gone.pid)
+    assert vanished.status is Status.FAIL and "is gone without releasing its lock" in vanished.detail
+    assert "start the service again" in vanished.fix
+
+    elsewhere = lock_row(host="boekhouding-02", pid=4211)
+    assert elsewhere.status is Status.WARN
+    assert elsewhere.detail == "a service runs elsewhere: pid 4211 on boekhouding-02, heartbeat 0 s ago"
+    assert "exit code 3" in elsewhere.fix

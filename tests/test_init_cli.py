@@ -18,8 +18,15 @@ from adapters.moneybird.simulator import MoneybirdSimulator
 from connector.config import load_config
 from connector.secrets import KeyringTokenVault, get_secret
 from tests.conftest import run_cli
+from tests.encrypted_keyring import encrypted_keyring
 
 CONSENT = ("--no-input", "--no-browser", "--redirect-uri", "http://127.0.0.1:0/callback", "--consent-timeout", "60")
+
+
+@pytest.fixture(scope="module", autouse=True)
+def keyring_file(tmp_path_factory):
+    with encrypted_keyring(tmp_path_factory.mktemp("keyring")):
+        yield
 
 
 @pytest.fixture(scope="module")

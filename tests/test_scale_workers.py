@@ -1,24 +1,31 @@
 """Many administrations, several workers, one state store: SQLite and PostgreSQL run the same code.
 
 Every administration is worked on exactly once per cycle, by whichever worker holds its lease;
-two runs at the same time never work on the same administration together.
+two runs at the same time never work on the same administration together. `connector run` takes
+no single-instance lock: two of them, beside a running service, share the administrations.
 """
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import threading
 from datetime import date
 
 import pytest
 import sqlalchemy as sa
+import yaml
 
 from adapters.moneybird.simulator import MoneybirdSimulator
 from connector.clock import FakeClock
 from connector.config.schema import ConnectorConfig
 from connector.service.cycle import run_cycle
+from connector.service.lock import ServiceLock
 from connector.store import Store
 from connector.store.leases import AdminLeases
 from connector.store.outbox import Outbox
+from tests.conftest import REPO
 from tests.postgres_server import temporary_postgres
 
 TODAY = date(2026, 11, 23)
@@ -40,28 +47,35 @@ def postgres_url():
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-def store(request, tmp_path):
+def store_url(request, tmp_path):
     if request.param == "sqlite":
-        return Store.open(f"sqlite:///{tmp_path / 'state.db'}")
+        return f"sqlite:///{tmp_path / 'state.db'}"
     url = request.getfixturevalue("postgres_url")
     engine = sa.create_engine(url)
     with engine.begin() as conn:  # a clean database per test
         conn.execute(sa.text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
     engine.dispose()
-    return Store.open(url)
+    return url
+
+
+@pytest.fixture
+def store(store_url):
+    return Store.open(store_url)
 
 
 def config_for(simulator, tmp_path) -> ConnectorConfig:
+    return ConnectorConfig.model_validate(config_data(simulator, tmp_path))
+
+
+def config_data(simulator, tmp_path) -> dict:
     admins = [{
         "key": f"klant-{n:02d}", "name": f"Klant {n}", "package": "moneybird",
         "moneybird": {"administration_id": simulator.administration_id, "base_url": simulator.base_url,
                       "token_env": "SCALE_MB_TOKEN"},
         "payments": {"book": "off"},
     } for n in range(ADMINS)]
-    return ConnectorConfig.model_validate({
-        "administrations": admins, "output_dir": str(tmp_path / "out"),
-        "smtp": {"mailbox_dir": str(tmp_path / "mailbox")},
-    })
+    return {"administrations": admins, "output_dir": str(tmp_path / "out"),
+            "smtp": {"mailbox_dir": str(tmp_path / "mailbox")}}
 
 
 def test_workers_share_the_administrations(store, simulator, tmp_path, monkeypatch):
@@ -113,3 +127,27 @@ def test_an_expired_lease_is_taken_over(store):
     clock.advance(61)  # worker-a died without releasing
     assert second.try_acquire("klant-00")
     assert not first.renew("klant-00")
+
+
+def test_two_run_processes_beside_a_service_share_the_administrations(store_url, store, simulator, tmp_path):
+    config = tmp_path / "config.yaml"
+    config.write_text(yaml.safe_dump({**config_data(simulator, tmp_path), "state": {"url": store_url},
+                                      "workers": 2}), encoding="utf-8")
+    service = ServiceLock(store.engine, pid=os.getppid())  # a `connector serve` holds the single-instance lock
+    service.acquire()
+    env = {**os.environ, "SCALE_MB_TOKEN": simulator.token, "PYTHONPATH": str(REPO)}
+    command = [sys.executable, "-m", "connector", "run", "--config", str(config), "--no-summary"]
+    runs = [subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            for _ in range(2)]
+    results = [(run.wait(timeout=300), *run.communicate()) for run in runs]
+    assert [code for code, _out, _err in results] == [0, 0], [err[-2000:] for _code, _out, err in results]
+    lines = [line.split(":")[:2] for _code, out, _err in results for line in out.splitlines()
+             if line.startswith("klant-")]
+    worked = [key for key, status in lines if status.split()[0] == "ok"]
+    busy = [key for key, status in lines if status.split()[0] == "busy"]
+    assert sorted(worked + busy) == sorted(f"klant-{n:02d}" for n in range(ADMINS) for _ in range(2))
+    assert set(worked) == {f"klant-{n:02d}" for n in range(ADMINS)}, "every administration was worked on"
+    cycles = [r for n in range(ADMINS) for r in store.last_runs(f"klant-{n:02d}") if r["kind"] == "cycle"]
+    assert len(cycles) == len(worked) and {r["status"] for r in cycles} == {"ok"}
+    assert service.current().holder == service.holder, "the service's lock is untouched"
+    service.release()

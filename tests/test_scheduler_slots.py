@@ -167,6 +167,31 @@ def test_a_restart_resumes_an_interrupted_slot_exactly_once_and_never_a_finished
     assert (record.status, record.attempts) == ("done", 2)
 
 
+def test_a_restart_days_later_folds_the_interrupted_slot_into_the_one_due_now(env):
+    clock, store, recorder, runner = env
+    runner().start()
+    advance_to(clock, at(2026, 10, 12, 9, 0, 1))
+    recorder.kill_next = 1
+    with pytest.raises(Killed):
+        runner().fire("dunning-daily")  # killed during Monday's run
+    advance_to(clock, at(2026, 10, 15, 13, 0))  # restarted on Thursday afternoon
+    service = runner()
+    service.start()
+    service.fire("dunning-daily")  # APScheduler's own misfire after the start: nothing left to do
+    runner().start()
+    dunning = [(c[1], c[2], c[3], c[4]) for c in recorder.calls if c[0] == "dunning-daily"]
+    assert dunning == [
+        ("2026-10-12T07:00:00Z", 1, date(2026, 10, 12), 0),
+        ("2026-10-15T07:00:00Z", 1, date(2026, 10, 15), 3),  # one run: Monday's, Tuesday's and Wednesday's work too
+    ]
+    ledger = SlotLedger(store.engine)
+    monday = ledger.get("dunning-daily", "2026-10-12T07:00:00Z")
+    assert (monday.status, monday.detail) == ("folded", {"into": "2026-10-15T07:00:00Z"})
+    thursday = ledger.get("dunning-daily", "2026-10-15T07:00:00Z")
+    assert thursday.status == "done" and thursday.detail["coalesced"] == 3
+    assert ledger.interrupted() == []
+
+
 def test_a_slot_that_keeps_killing_the_process_is_given_up(env):
     clock, store, recorder, runner = env
     runner().start()

@@ -124,3 +124,15 @@ def test_the_daily_job_mails_one_summary_per_slot_even_when_the_slot_is_resumed(
     assert list(weekly["summaries"].values()) == ["sent"]
     assert messages(tmp_path)[-1]["Subject"].endswith("Weekoverzicht debiteuren 2 administraties — week 48")
     assert ScheduleConfig().jobs[1].summary  # the default schedule mails after the daily dunning run
+
+
+def test_the_top_level_language_is_the_default_of_every_administration_and_the_summary():
+    from connector.config.schema import ConnectorConfig
+
+    config = ConnectorConfig.model_validate({"language": "en", "administrations": [
+        {"key": key, "name": key, "package": "eboekhouden", "eboekhouden": {}, **extra}
+        for key, extra in (("unset", {}), ("dutch", {"language": "nl"}))]})
+    assert [a.language for a in config.administrations] == ["en", "nl"]
+    assert config.summary.language == "en"
+    own = ConnectorConfig.model_validate({"language": "en", "summary": {"language": "nl"}})
+    assert own.summary.language == "nl"

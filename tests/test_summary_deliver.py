@@ -165,3 +165,16 @@ def test_write_summary_for_the_demo_leaves_an_eml_and_an_html_preview(tmp_path, 
     assert delivery.eml_path.parent == tmp_path / "demo" and delivery.eml_path.suffix == ".eml"
     assert delivery.preview_path.suffix == ".html" and "Bakkerij" in delivery.preview_path.read_text("utf-8")
     assert len(mailbox(tmp_path)) == 1
+
+
+def test_the_top_level_language_is_the_summarys_default(tmp_path, store):
+    def english(**sections) -> ConnectorConfig:
+        return ConnectorConfig.model_validate({
+            "language": "en", "smtp": {"mailbox_dir": str(tmp_path / "mailbox")},
+            "summary": {"recipients": ["acc@kantoor.example"], **sections}})
+
+    send_summaries(english(), store, sample_summary().admins, slot="a", clock=FakeClock(NOON))
+    send_summaries(english(language="nl"), store, sample_summary().admins, slot="b", clock=FakeClock(NOON))
+    subjects = {m["X-Connector-Summary"]: m["Subject"].split(" 2 ")[0] for m in mailbox(tmp_path)}
+    assert subjects == {"summary:daily:_combined:a": "[2] Receivables summary",
+                        "summary:daily:_combined:b": "[2] Debiteurenoverzicht"}  # summary.language, when set, wins

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from datetime import date, datetime, time as day_time, timedelta
+from datetime import date, datetime, timedelta
+from datetime import time as day_time
 from pathlib import Path
 from zoneinfo import ZoneInfo
 

@@ -10,27 +10,29 @@ import click
 
 from connector.cli._common import config_option, open_config, open_store, state_dir
 from connector.clock import SYSTEM_CLOCK
-from connector.config.service_schema import schedule_of
 from connector.store.store import today_in
 
 
 @click.command("run")
 @config_option
-@click.option("--dry-run", is_flag=True, help="Change nothing anywhere: no bookings, no mails; the summary is "
-                                              "only written to <output_dir>/summary.")
+@click.option("--dry-run", is_flag=True, help="Change nothing anywhere: no bookings, no reminders, no mails; the "
+                                              "summary is only written to <output_dir>/summary. Use it first.")
 @click.option("--only", "only", multiple=True, metavar="KEY", help="Only this administration (repeatable).")
 @click.option("--no-summary", is_flag=True, help="Skip the summary e-mail.")
 @click.option("--workers", type=click.IntRange(1, 64), default=None,
               help="Administrations worked on at the same time (default: the config's `workers`, 1).")
 def run_command(config_path: Path, dry_run: bool, only: tuple[str, ...], no_summary: bool,
                 workers: int | None) -> None:
-    """Sync, reconcile, book, plan and send dunning for every administration, then mail the summary.
+    """Sync, reconcile, book, plan and SEND dunning for every administration, then mail the summary.
 
-    One administration failing does not stop the others; each result is in the run log
-    (`connector status`). Exits 1 when any administration failed, after doing all the others.
+    This sends for real (reminders, bookings, e-mails): try `--dry-run` first. One administration
+    failing does not stop the others; each result is in the run log (`connector status`). Exits 1
+    when any administration failed, after doing all the others.
+
+    Several runs (and a `connector serve`) may work on one state store at the same time: each
+    administration is worked on only under its lease, so they share the list instead of waiting.
     """
     from connector.service.cycle import run_cycle
-    from connector.service.lock import ServiceLock, held
     from connector.summary.deliver import send_summaries
     from connector.summary.from_cycle import admin_summaries_from_report
 
@@ -40,28 +42,25 @@ def run_command(config_path: Path, dry_run: bool, only: tuple[str, ...], no_summ
     store = open_store(config)
     clock = SYSTEM_CLOCK
     today = today_in(config.timezone, clock)
-    schedule = schedule_of(config)
-    lock = ServiceLock(store.engine, ttl=schedule.lock_ttl_seconds, clock=clock)
-    with held(lock, heartbeat=schedule.heartbeat_seconds):
-        report = run_cycle(config, store, today=today, clock=clock, state_dir=state_dir(config), dry_run=dry_run,
-                           only=only, workers=workers)
-        for outcome in report.outcomes:
-            line = f"{outcome.key}: {outcome.status}"
-            if outcome.sync:
-                line += f" — {outcome.sync.describe()}"
-            if outcome.error:
-                line += f" — {outcome.error}"
-            click.echo(line)
-            for detail in _step_lines(outcome):
-                click.echo(f"  {detail}")
-        if not no_summary:
-            slot = "run-" + datetime.fromtimestamp(clock.now(), UTC).strftime("%Y%m%dT%H%M%SZ")
-            deliveries = send_summaries(config, store, admin_summaries_from_report(report, store), slot=slot,
-                                        clock=clock, dry_run=dry_run)
-            for delivery in deliveries:
-                where = f" → {delivery.preview_path}" if delivery.preview_path else ""
-                error = f" — {delivery.error}" if delivery.error else ""
-                click.echo(f"summary {delivery.subject!r}: {delivery.status}{error}{where}")
+    report = run_cycle(config, store, today=today, clock=clock, state_dir=state_dir(config), dry_run=dry_run,
+                       only=only, workers=workers)
+    for outcome in report.outcomes:
+        line = f"{outcome.key}: {outcome.status}"
+        if outcome.sync:
+            line += f" — {outcome.sync.describe()}"
+        if outcome.error:
+            line += f" — {outcome.error}"
+        click.echo(line)
+        for detail in _step_lines(outcome):
+            click.echo(f"  {detail}")
+    if not no_summary:
+        slot = "run-" + datetime.fromtimestamp(clock.now(), UTC).strftime("%Y%m%dT%H%M%SZ")
+        deliveries = send_summaries(config, store, admin_summaries_from_report(report, store), slot=slot,
+                                    clock=clock, dry_run=dry_run)
+        for delivery in deliveries:
+            where = f" → {delivery.preview_path}" if delivery.preview_path else ""
+            error = f" — {delivery.error}" if delivery.error else ""
+            click.echo(f"summary {delivery.subject!r}: {delivery.status}{error}{where}")
     if report.failed:
         raise SystemExit(1)
 

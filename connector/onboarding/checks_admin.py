@@ -16,6 +16,7 @@ from connector.errors import (
     ConnectorError,
     HostError,
     HostUnavailable,
+    KeyringUnavailable,
     QuotaExhausted,
     ReconsentRequired,
     SecretMissing,
@@ -75,6 +76,14 @@ def base_url(admin: AdministrationConfig) -> str:
 
 
 def secrets_check(admin: AdministrationConfig) -> CheckResult:
+    try:
+        return _secrets_check(admin)
+    except KeyringUnavailable as exc:
+        return fail(admin.key, "secrets", str(exc), "make the keyring readable (see 'keyring: backend'), then "
+                                                    "run the doctor again")
+
+
+def _secrets_check(admin: AdministrationConfig) -> CheckResult:
     found, missing, fixes = [], [], []
     for name, env in required_secrets(admin):
         value, where = _secret_value(admin.key, name, env)
@@ -117,12 +126,17 @@ def login_check(admin: AdministrationConfig, *, clock: Clock, state_dir: Path) -
 
     name = "login and administration"
     what = "administration_id" if admin.package is Package.MONEYBIRD else "division"
+    exact = admin.package is Package.EXACT
+    days_before = exact_days_left(_exact_tokens(admin), clock.now()) if exact else None
     adapter = None
     try:
         adapter = build_adapter(admin, clock=clock, state_dir=state_dir)
         info = adapter.check_connection()
     except ReconsentRequired as exc:
-        return [fail(admin.key, name, str(exc), f"connector connect {admin.key}")]
+        results = [fail(admin.key, name, str(exc), f"connector connect {admin.key}")]
+        if exact:
+            results.append(exact_login_age(admin, clock, before=days_before))
+        return results
     except AuthenticationFailed as exc:
         fix = (f"check the app's client id and secret: connector secrets set {admin.key} client_secret"
                if "client id" in str(exc) else f"store a valid login: connector connect {admin.key}")
@@ -145,24 +159,35 @@ def login_check(admin: AdministrationConfig, *, clock: Clock, state_dir: Path) -
     detail = f"connected to {info.administration_name}" + (f" ({info.detail})" if info.detail else "")
     results = [warn(admin.key, name, detail + "; " + "; ".join(info.warnings)) if info.warnings
                else ok(admin.key, name, detail)]
-    if admin.package is Package.EXACT:
-        results.append(exact_login_age(admin, clock))
+    if exact:
+        results.append(exact_login_age(admin, clock, before=days_before))
     return results
 
 
-def exact_login_age(admin: AdministrationConfig, clock: Clock) -> CheckResult:
+def _exact_tokens(admin: AdministrationConfig) -> dict | None:
     key = vault_key(admin)
-    days = exact_days_left(KeyringTokenVault().load(key) if key else None, clock.now())
+    return KeyringTokenVault().load(key) if key else None
+
+
+def exact_login_age(admin: AdministrationConfig, clock: Clock, *, before: float | None = None) -> CheckResult:
+    """Days until Exact ends the login. `before` is what was left before the doctor's own login, which
+    renews it: a login that was close to lapsing means no run has used it for weeks."""
+    days = exact_days_left(_exact_tokens(admin), clock.now())
     name = "days before re-consent"
+    renew = f"make sure the service (or a daily `connector run`) runs, or log in again: connector connect {admin.key}"
     if days is None:
         return fail(admin.key, name, "no Exact login stored", f"connector connect {admin.key}")
+    if days <= 0 or (before is not None and before <= 0):
+        idle = EXACT_IDLE_DAYS - min(days, before if before is not None else days)
+        return fail(admin.key, name, f"the Exact login has expired: not used for {idle:.0f} days (Exact ends it "
+                                     f"after {EXACT_IDLE_DAYS})", f"connector connect {admin.key}")
     detail = (f"{days:.0f} days left: Exact ends a login that is not used for {EXACT_IDLE_DAYS} days "
               "(every run renews it)")
-    if days <= 0:
-        return fail(admin.key, name, "the Exact login has expired", f"connector connect {admin.key}")
     if days < EXACT_WARN_DAYS:
-        return warn(admin.key, name, detail, "make sure the service runs, or log in again soon: "
-                                             f"connector connect {admin.key}")
+        return warn(admin.key, name, detail, renew)
+    if before is not None and before < EXACT_WARN_DAYS:
+        return warn(admin.key, name, f"only {before:.0f} days were left before this check renewed the login; "
+                                     f"{detail}", renew)
     return ok(admin.key, name, detail)
 
 

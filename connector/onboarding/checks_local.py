@@ -14,10 +14,13 @@ import sqlalchemy as sa
 
 from connector.clock import Clock
 from connector.config.schema import AdministrationConfig, ConnectorConfig
-from connector.errors import SecretMissing
+from connector.errors import KeyringUnavailable, SecretMissing
 from connector.onboarding.checks import CheckResult, fail, ok, skip, warn
 from connector.store.store import Store
 
+PLAINTEXT_FIX = ("use the encrypted file backend instead (docs/operations.md, 'Secrets on a server'): export "
+                 "PYTHON_KEYRING_BACKEND=connector.keyring_backend.EncryptedFileKeyring and CONNECTOR_KEYRING_PASSWORD, "
+                 "store the secrets again (connector secrets set / connector connect), then delete the plaintext file")
 HEADLESS_FIX = ("on a server without a desktop keyring, use the encrypted file backend (docs/operations.md, "
                 "'Secrets on a server'): export PYTHON_KEYRING_BACKEND=connector.keyring_backend.EncryptedFileKeyring "
                 "and CONNECTOR_KEYRING_PASSWORD")
@@ -40,7 +43,23 @@ def keyring_check(config: ConnectorConfig, admins: Sequence[AdministrationConfig
             return fail("keyring", "backend", f"{name}: no keyring available, but {', '.join(needs)} need it",
                         HEADLESS_FIX)
         return ok("keyring", "backend", f"{name} (not needed: every secret comes from the environment)")
+    if _plaintext(backend):
+        if needs:
+            return fail("keyring", "backend", f"{name} stores tokens unencrypted (base64 only) in "
+                                              f"{getattr(backend, 'file_path', 'a file')}, and {', '.join(needs)} "
+                                              "keep their secrets there", PLAINTEXT_FIX)
+        return ok("keyring", "backend", f"{name} (holds nothing this config needs: every secret comes from "
+                                        "the environment)")
     return ok("keyring", "backend", name)
+
+
+def _plaintext(backend: object) -> bool:
+    """keyrings.alt's PlaintextKeyring (and its subclasses) keep every secret readable in a file."""
+    try:
+        from keyrings.alt.file import PlaintextKeyring
+    except ImportError:
+        return False
+    return isinstance(backend, PlaintextKeyring)
 
 
 # -- mail -------------------------------------------------------------------------------------------------
@@ -81,6 +100,9 @@ def smtp_login_check(config: ConnectorConfig, *, timeout: float) -> CheckResult:
         except SecretMissing:
             return fail("smtp", "login", f"no password stored for {smtp.username}",
                         f"connector secrets set smtp password (or set {SMTP_PASSWORD_ENV})")
+        except KeyringUnavailable as exc:
+            return fail("smtp", "login", str(exc), f"make the keyring readable (see 'keyring: backend'), or set "
+                                                   f"{SMTP_PASSWORD_ENV}")
     context = ssl.create_default_context()
     try:
         if smtp.security == "ssl":
@@ -239,9 +261,11 @@ def _migration_check(store: Store, config: ConnectorConfig) -> CheckResult:
 
 
 def lock_check(config: ConnectorConfig, engine: sa.engine.Engine, *, clock: Clock) -> CheckResult:
-    """Is a connector service (or run) already working on this state database?"""
-    from datetime import UTC, datetime
+    """Is a connector service working on this state database, and is it alive?
 
+    A service that renews its lock is what a healthy server looks like (runs share the
+    administrations with it through their leases); a lock nobody renews means the service
+    stopped without saying so, and nothing runs on schedule."""
     from connector.config.service_schema import schedule_of
     from connector.service.lock import process_alive
     from connector.service.tables import service_lease
@@ -251,17 +275,25 @@ def lock_check(config: ConnectorConfig, engine: sa.engine.Engine, *, clock: Cloc
     with engine.connect() as conn:
         lease = conn.execute(sa.select(service_lease)).first()
     if lease is None:
-        return ok("service", "lock", "free")
+        return ok("service", "lock", "free (no service running)")
     ttl = schedule_of(config).lock_ttl_seconds
     age = clock.now() - lease.heartbeat_at
-    here = lease.host == socket.gethostname()
-    if age > ttl or (here and not process_alive(lease.pid, lease.pid_started)):
-        return ok("service", "lock", f"free (a stale lock of pid {lease.pid} on {lease.host} is taken over at start)")
-    since = datetime.fromtimestamp(lease.acquired_at, UTC).strftime("%Y-%m-%d %H:%M UTC")
-    return fail("service", "lock", f"held by pid {lease.pid} on {lease.host} since {since}, last heartbeat "
-                                   f"{age:.0f} s ago: another `connector serve` or `run` works on this database",
-                "a second service or run would stop with exit code 3: stop the other one first (systemctl stop "
-                "connector / docker stop connector), or ignore this if it is the service you are checking")
+    where = f"pid {lease.pid} on {lease.host}"
+    if age > ttl:
+        return fail("service", "lock", f"stale: the service ({where}) last renewed its lock {age:.0f} s ago "
+                                       f"(more than {ttl:.0f} s): it hangs, or stopped without releasing it",
+                    f"restart the service (systemctl restart connector / docker restart connector); on {lease.host} "
+                    "check its log first (journalctl -u connector); a new start takes the lock over")
+    if lease.host == socket.gethostname() and not process_alive(lease.pid, lease.pid_started):
+        return fail("service", "lock", f"stale: the service ({where}) is gone without releasing its lock, "
+                                       "so nothing runs on schedule",
+                    "start the service again (systemctl start connector / docker start connector); it takes "
+                    "the lock over at once")
+    if lease.host != socket.gethostname():
+        return warn("service", "lock", f"a service runs elsewhere: {where}, heartbeat {age:.0f} s ago",
+                    "one service per state database: a `connector serve` here would stop with exit code 3 "
+                    "(`connector run` and extra workers may run beside it)")
+    return ok("service", "lock", f"service running, {where}, heartbeat {age:.0f} s ago")
 
 
 def output_dir_check(config: ConnectorConfig) -> CheckResult:

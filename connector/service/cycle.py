@@ -12,20 +12,20 @@ import logging
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 from adapters.base import Adapter
 from connector.aging import AgingBucket, aging
 from connector.clock import SYSTEM_CLOCK, Clock
 from connector.config.schema import AdministrationConfig, ConnectorConfig
-from connector.dunning.holds import Hold, HoldKind
 from connector.dunning.planner import DunningPlan
 from connector.dunning.policy import settings_for
 from connector.errors import ConnectorError, ReconsentRequired
+from connector.http.redact import redact_text
 from connector.money import D
 from connector.notify.mailer import Mailer
-from connector.records import Contact, Invoice
+from connector.records import Invoice
 from connector.service.bank_import import BankImportReport, import_inbox
 from connector.service.dunning_run import CallItem, DunningRunResult, run_dunning
 from connector.service.factory import build_adapter
@@ -34,12 +34,12 @@ from connector.service.sync import SyncReport, sync_administration
 from connector.store import Store
 from connector.store.dunning_store import DunningStore
 from connector.store.leases import AdminLeases
+from connector.summary.from_store import holds_due
 from connector.summary.model import AttentionItem, AutoMatch, CallListRow, HoldDue, Suggestion
 
 log = logging.getLogger("connector.cycle")
 
 AdapterFactory = Callable[[AdministrationConfig], Adapter]
-HOLDS_DUE_WINDOW_DAYS = 7
 
 
 @dataclass
@@ -115,15 +115,21 @@ def run_cycle(
 
         mailer = mailer_from_config(config)
     leases = leases or AdminLeases(store, clock=clock)
-    admins = [a for a in config.administrations if a.enabled and (not only or a.key in only)]
+    admins = [a for a in config.administrations
+              if a.enabled and (not only or a.key in only)]
 
     def work(admin: AdministrationConfig) -> AdminOutcome:
-        with leases.held(admin.key) as mine:
-            if not mine:
-                return AdminOutcome(admin.key, admin.name, admin.package.value, status="busy",
-                                    error=f"being worked on by {leases.holder_of(admin.key) or 'another worker'}")
-            cycle = _AdminCycle(config, admin, store, factory, today=today, dry_run=dry_run, mailer=mailer)
-            return cycle.run(dunning=dunning)
+        try:
+            with leases.held(admin.key) as mine:
+                if not mine:
+                    return AdminOutcome(admin.key, admin.name, admin.package.value, status="busy",
+                                        error=f"being worked on by {leases.holder_of(admin.key) or 'another worker'}")
+                cycle = _AdminCycle(config, admin, store, factory, today=today, dry_run=dry_run, mailer=mailer)
+                return cycle.run(dunning=dunning)
+        except Exception as exc:  # e.g. the state store refused the lease: the others go on
+            log.exception("administration %s: not run", admin.key)
+            return AdminOutcome(admin.key, admin.name, admin.package.value, status="failed",
+                                error=redact_text(f"not run: {type(exc).__name__}: {exc}"))
 
     workers = workers or config.workers
     report = CycleReport(today=today)
@@ -150,31 +156,52 @@ class _AdminCycle:
             self._reconcile(adapter)
             if dunning and self.outcome.status == "ok":
                 self._dun(adapter)
-        except ConnectorError as exc:
-            self.outcome.fail(str(exc))
+        except Exception as exc:  # noqa: BLE001 - one administration's failure never stops the others
+            self._failed(exc, "cycle")
         finally:
-            if adapter is not None:
-                adapter.close()
-        self._report_state()
+            self._close(adapter)
+        try:
+            self._report_state()
+        except Exception as exc:  # noqa: BLE001 - the run log must not stay `running`
+            self._failed(exc, "summary figures")
         self.store.finish_run(run_id, self.outcome.status, detail=self._detail(), error=self.outcome.error or None)
         return self.outcome
 
     def _sync(self) -> Adapter | None:
+        adapter = None
         try:
             adapter = self.factory(self.admin)
             self.outcome.sync = sync_administration(self.store, adapter, self.admin.key)
             return adapter
-        except ReconsentRequired as exc:
-            self.outcome.fail(f"opnieuw toestemming geven (re-consent): {exc}", reconsent=True)
-        except ConnectorError as exc:
-            self.outcome.fail(str(exc))
+        except Exception as exc:  # noqa: BLE001 - later steps still work on what the store knows
+            self._failed(exc, "sync")
+        self._close(adapter)
         return None
+
+    def _close(self, adapter: Adapter | None) -> None:
+        if adapter is None:
+            return
+        try:
+            adapter.close()
+        except Exception as exc:  # noqa: BLE001 - the work is done; a failing close is only logged
+            log.warning("administration %s: closing the connection failed: %s", self.admin.key, exc)
+
+    def _failed(self, exc: Exception, step: str) -> None:
+        """Record why the administration failed: re-consent with its command, a known error as it is
+        worded, anything else with its type (logged with the traceback, for a developer)."""
+        if isinstance(exc, ReconsentRequired):
+            self.outcome.fail(reconsent_message(exc, self.admin.key), reconsent=True)
+        elif isinstance(exc, ConnectorError):
+            self.outcome.fail(str(exc))
+        else:
+            log.error("administration %s: unexpected error in %s", self.admin.key, step, exc_info=exc)
+            self.outcome.fail(redact_text(f"unexpected error in {step}: {type(exc).__name__}: {exc}"))
 
     def _import_bank_files(self) -> None:
         inbox = self.config.resolve(self.admin.bank_files.inbox)
         if inbox is None or self.dry_run:
             return
-        report = import_inbox(self.store, self.admin.key, inbox)
+        report = import_inbox(self.store, self.admin.key, inbox, account_iban=self.admin.bank_files.account_iban)
         self.outcome.bank_import = report
         for error in report.errors:
             self.outcome.attention.append(AttentionItem(kind="other", message=f"bankbestand: {error}",
@@ -201,13 +228,15 @@ class _AdminCycle:
             sender=self.config.smtp.sender, templates_dirs=templates,
         )
         self.outcome.plan, self.outcome.dunning = plan, result
+        if result.reconsent is not None:
+            self._failed(result.reconsent, "dunning")
         self.outcome.call_list = [_call_row(item) for item in result.call_list]
         for step in [*result.failed, *result.unknown]:
             self.outcome.attention.append(AttentionItem(
                 kind="email_failed" if step.via == "email" else "other",
                 message=f"{step.level_name} aan {step.contact_name} ({', '.join(step.invoice_numbers)}): "
                         f"{step.status} — {step.detail}", admin=self.admin.name))
-        for warning in dict.fromkeys([*plan.warnings, *result.warnings]):
+        for warning in dict.fromkeys([*plan.warning_texts(self.config.summary.language), *result.warnings]):
             self.outcome.attention.append(AttentionItem(kind="other", message=warning, admin=self.admin.name))
 
     def _report_state(self) -> None:
@@ -234,30 +263,17 @@ class _AdminCycle:
         return detail
 
 
+def reconsent_message(exc: ReconsentRequired, admin_key: str) -> str:
+    """The package's re-consent message with this administration's `connector connect` command in it."""
+    command = f"connector connect {admin_key}"
+    text = str(exc).replace("connector connect <administration>", command)
+    if command not in text:
+        text += f" To fix: `{command}`."
+    return f"opnieuw toestemming geven (re-consent): {text}"
+
+
 def _call_row(item: CallItem) -> CallListRow:
     return CallListRow(customer=item.contact_name, phone=item.phone, amount=D(item.amount),
-                       days_overdue=item.days_overdue, note=item.notes)
-
-
-def holds_due(holds: list[Hold], invoices: tuple[Invoice, ...], contacts: dict[str, Contact],
-              today: date) -> list[HoldDue]:
-    """Disputes still open, promises and instalments falling due within a week (or overdue)."""
-    horizon = today + timedelta(days=HOLDS_DUE_WINDOW_DAYS)
-    rows: list[HoldDue] = []
-    for hold in holds:
-        customer = contacts[hold.contact_id].name if hold.contact_id in contacts else hold.contact_id
-        covered = [i for i in invoices if hold.covers(i)]
-        amount = sum((i.open_amount for i in covered), D("0"))
-        if hold.kind is HoldKind.DISPUTE:
-            rows.append(HoldDue(kind="dispute", customer=customer, amount=amount, due_date=hold.created_on,
-                                note=hold.reason))
-        elif hold.kind is HoldKind.PROMISE and hold.until and hold.until <= horizon:
-            rows.append(HoldDue(kind="promise", customer=customer, amount=amount, due_date=hold.until,
-                                note=hold.reason))
-        elif hold.kind is HoldKind.ARRANGEMENT:
-            upcoming = [i for i in hold.instalments if i.due_date <= horizon]
-            if upcoming:
-                nearest = max(upcoming, key=lambda i: i.due_date)
-                rows.append(HoldDue(kind="payment_plan", customer=customer, amount=nearest.amount,
-                                    due_date=nearest.due_date, note=hold.reason))
-    return rows
+                       days_overdue=item.days_overdue, note=item.notes,
+                       last_contact=date.fromisoformat(item.last_contact_on) if item.last_contact_on else None,
+                       last_contact_kind=item.last_contact_kind, last_contact_what=item.last_contact_what)

@@ -33,7 +33,8 @@ def build_adapter(admin: AdministrationConfig, *, clock: Clock = SYSTEM_CLOCK, s
     settings["name"] = admin.name
     module = importlib.import_module(ADAPTER_MODULES[admin.package])
     accepted = inspect.signature(module.build_adapter).parameters
-    optional = {"since": admin.sync.since, "token_vault": token_vault or KeyringTokenVault()}
+    optional = {"since": admin.sync.since, "token_vault": token_vault or KeyringTokenVault(),
+                "admin_key": admin.key, "administration": admin.key}
     kwargs = {name: value for name, value in optional.items() if name in accepted}
     return module.build_adapter(
         settings, secret=secret_reader(admin.key, env_names), clock=clock, state_dir=state_dir, **kwargs

@@ -14,7 +14,7 @@ from datetime import timedelta
 
 from adapters.base import Adapter, PaymentBooking
 from connector.config.schema import AdministrationConfig
-from connector.errors import HostError
+from connector.errors import HostError, ReconsentRequired
 from connector.http.client import OutcomeUnknown
 from connector.reconcile import ReconcileSettings, reconcile
 from connector.reconcile.model import Match, ReconcileResult
@@ -105,6 +105,9 @@ def book_matches(admin: AdministrationConfig, store: Store, adapter: Adapter, ma
         except OutcomeUnknown as exc:
             outbox.mark_unknown(key, str(exc))
             errors.append(f"boeking onzeker, controleer in het pakket: {exc}")
+        except ReconsentRequired as exc:  # no further booking can work: the cycle reports the re-consent
+            outbox.mark_failed(key, str(exc), retry=True)
+            raise
         except (HostError, NotImplementedError) as exc:
             outbox.mark_failed(key, str(exc), retry=True)
             errors.append(str(exc))

@@ -28,9 +28,11 @@ from connector.service.slots import (
     BASELINE,
     DONE,
     FAILED,
+    FOLDED,
     MISSED,
     SKIPPED,
     SlotLedger,
+    SlotPlan,
     plan_slot,
     slot_key,
     slot_time,
@@ -172,6 +174,8 @@ class ServiceRunner:
                 self.ledger.note(job_id, slot_key(self.now()), BASELINE, {"reason": "first start of this job"})
 
     def resume_interrupted(self) -> None:
+        """Run interrupted slots again, once; one that a newer due slot of its job supersedes is folded
+        into that run instead (a cycle works on today's state, so one run does the work of both)."""
         for record in self.ledger.interrupted():
             if self.stopping.is_set():
                 return
@@ -184,6 +188,10 @@ class ServiceRunner:
                                    error=f"interrupted {record.attempts} times; not tried again")
                 log.error("job %s slot %s was interrupted %d times; giving up on it",
                           record.job_id, record.slot, record.attempts)
+            elif (newer := self._plan(job, after=slot_time(record.slot)).run) is not None:
+                self.ledger.finish(record.job_id, record.slot, FOLDED, detail={"into": slot_key(newer)})
+                log.warning("job %s: slot %s was interrupted; it is folded into the newer slot %s, due now",
+                            record.job_id, record.slot, slot_key(newer))
             else:
                 log.warning("job %s: resuming slot %s, interrupted before it finished", record.job_id, record.slot)
                 self._run(job, slot_time(record.slot))
@@ -200,21 +208,25 @@ class ServiceRunner:
             if self.ledger.interrupted(job_id):
                 self.resume_interrupted()
             last = self.ledger.last(job_id)
-            now = self.now()
-            after = slot_time(last.slot) if last is not None else now - timedelta(seconds=1)
-            grace = timedelta(minutes=job.misfire_grace_minutes) if job.misfire_grace_minutes else None
-            plan = plan_slot(self.triggers[job_id], after=after, now=now, tz=self.tz, grace=grace,
-                             is_working_day=self.is_working_day if job.working_days_only else None)
+            after = slot_time(last.slot) if last is not None else self.now() - timedelta(seconds=1)
+            plan = self._plan(job, after=after)
             for moment, reason in plan.skipped:
                 status = MISSED if reason.startswith("missed") else SKIPPED
                 self.ledger.note(job_id, slot_key(moment), status, {"reason": reason})
                 log.info("job %s: slot %s %s (%s)", job_id, slot_key(moment), status, reason)
             if plan.run is None:
                 return None
-            if plan.coalesced:
-                log.warning("job %s: %d missed slot(s) since %s run once, as slot %s", job_id, len(plan.coalesced),
-                            slot_key(plan.coalesced[0]), slot_key(plan.run))
-            return self._run(job, plan.run, coalesced=len(plan.coalesced))
+            coalesced = len(plan.coalesced) + (1 if last is not None and last.status == FOLDED else 0)
+            if coalesced:
+                log.warning("job %s: %d missed or interrupted slot(s) run once, as slot %s", job_id, coalesced,
+                            slot_key(plan.run))
+            return self._run(job, plan.run, coalesced=coalesced)
+
+    def _plan(self, job: JobConfig, *, after: datetime) -> SlotPlan:
+        """Which slot of `job` after `after` is due now (pure: nothing is recorded)."""
+        grace = timedelta(minutes=job.misfire_grace_minutes) if job.misfire_grace_minutes else None
+        return plan_slot(self.triggers[job.id], after=after, now=self.now(), tz=self.tz, grace=grace,
+                         is_working_day=self.is_working_day if job.working_days_only else None)
 
     def _run(self, job: JobConfig, slot: datetime, *, coalesced: int = 0) -> str | None:
         key = slot_key(slot)
@@ -249,6 +261,7 @@ __all__ = [
     "BASELINE",
     "DONE",
     "FAILED",
+    "FOLDED",
     "JOB_KINDS",
     "MISSED",
     "SKIPPED",

@@ -4,7 +4,9 @@ APScheduler moves a job's next run time forward *before* it runs the job, so aft
 kill it would believe an interrupted slot was done. The ledger is the truth instead:
 a slot is `running` from just before the job starts until `done` or `failed` is written
 after it, so at start-up a `running` row is exactly an interrupted slot (the service lock
-guarantees no other process is running it), and a `done` row is never run again.
+guarantees no other process is running it), and a `done` row is never run again. An
+interrupted slot that a newer due slot of the same job supersedes becomes `folded`: the newer
+run does its work, so a restart days later runs one cycle, not two.
 
 `plan_slot` is pure: which slot to run now, given the trigger, the last recorded slot and
 the time, with coalescing (many missed slots -> one run, the newest), a misfire grace and
@@ -26,9 +28,9 @@ from connector.clock import SYSTEM_CLOCK, Clock
 from connector.service.tables import ensure_service_tables, service_slots
 from connector.service.triggers import slots_between
 
-RUNNING, DONE, FAILED, SKIPPED, MISSED, BASELINE, ABANDONED = (
-    "running", "done", "failed", "skipped", "missed", "baseline", "abandoned")
-FINISHED = (DONE, FAILED, SKIPPED, MISSED, BASELINE, ABANDONED)
+RUNNING, DONE, FAILED, SKIPPED, MISSED, BASELINE, ABANDONED, FOLDED = (
+    "running", "done", "failed", "skipped", "missed", "baseline", "abandoned", "folded")
+FINISHED = (DONE, FAILED, SKIPPED, MISSED, BASELINE, ABANDONED, FOLDED)
 
 
 def slot_key(moment: datetime) -> str:
@@ -99,7 +101,7 @@ class SlotLedger:
     def recent(self, job_id: str, limit: int = 5, *, ran_only: bool = False) -> list[SlotRecord]:
         query = sa.select(service_slots).where(service_slots.c.job_id == job_id)
         if ran_only:
-            query = query.where(service_slots.c.status.in_((RUNNING, DONE, FAILED, ABANDONED)))
+            query = query.where(service_slots.c.status.in_((RUNNING, DONE, FAILED, ABANDONED, FOLDED)))
         with self.engine.connect() as conn:
             rows = conn.execute(query.order_by(service_slots.c.slot.desc()).limit(limit))
             return [_record(row) for row in rows]

@@ -17,7 +17,7 @@ service_slots = Table(
     service_metadata,
     Column("job_id", String(64), primary_key=True),
     Column("slot", String(32), primary_key=True),  # UTC, "2026-10-12T07:00:00Z": sorts as text
-    Column("status", String(16), nullable=False),  # running, done, failed, skipped, missed, baseline, abandoned
+    Column("status", String(16), nullable=False),  # running, done, failed, skipped, missed, baseline, abandoned, folded
     Column("attempts", Integer, nullable=False, default=0),
     Column("started_at", DateTime(timezone=True), nullable=True),
     Column("finished_at", DateTime(timezone=True), nullable=True),

@@ -12,7 +12,7 @@ import base64
 import logging
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -25,7 +25,12 @@ from connector.notify.delivery import SUMMARY_KIND, EmailOutbox
 from connector.notify.mailer import Mailer
 from connector.store import Store
 from connector.store.outbox import PENDING, Outbox
-from connector.summary.from_cycle import admin_summaries_from_report, record_figures
+from connector.summary.from_cycle import (
+    SUPERSEDED,
+    admin_summaries_from_report,
+    outbox_attention,
+    record_figures,
+)
 from connector.summary.model import AdminSummary, Summary, SummaryKind
 from connector.summary.render import RenderedSummary, render_summary
 
@@ -68,6 +73,8 @@ def send_summaries(config: ConnectorConfig, store: Store, admins: Sequence[Admin
     now = datetime.fromtimestamp(clock.now(), ZoneInfo(config.timezone))
     email_outbox: EmailOutbox | None = None
     for scope, summary in group_summaries(admins, combined=config.summary.combined, kind=kind):
+        if scope == COMBINED_SCOPE:  # its own earlier e-mails are kept under the scope, not an administration
+            summary = replace(summary, scope_attention=tuple(outbox_attention(store, scope, today=summary.today)))
         rendered = render_summary(summary, language=language, templates_dir=templates_dir)
         key = summary_key(kind, scope, slot)
         recipients = list(config.summary.recipients)
@@ -155,4 +162,4 @@ def _supersede(outbox: Outbox, scope: str, sent_key: str) -> None:
     """An older summary still pending is stale once a newer one went out: close it instead of mailing it late."""
     for entry in outbox.entries(scope, (PENDING,)):
         if entry.kind == SUMMARY_KIND and entry.idempotency_key != sent_key:
-            outbox.mark_failed(entry.idempotency_key, f"superseded by {sent_key}", retry=False)
+            outbox.mark_failed(entry.idempotency_key, f"{SUPERSEDED}{sent_key}", retry=False)

@@ -23,6 +23,7 @@ from connector.store import Store
 from connector.store.outbox import FAILED, SENT, UNKNOWN, Outbox
 from connector.store.schema import runs
 from connector.summary import figures
+from connector.summary.from_store import stored_lists
 from connector.summary.model import AdminSummary, AttentionItem, SentLevel, build_summary
 
 SUMMARY_RUN_KIND = "summary"
@@ -30,6 +31,7 @@ CYCLE_RUN_KIND = "cycle"
 TREND_MIN_AGE_DAYS = 7
 FAILED_EMAIL_WINDOW_DAYS = 7
 _OPTIONAL_LISTS = ("auto_matches", "suggestions", "call_list", "holds_due")
+SUPERSEDED = "superseded by "  # a pending summary closed because a newer one went out: nothing to report
 
 
 def admin_summary_from_outcome(outcome: Any, store: Store, *, today: date) -> AdminSummary:
@@ -53,25 +55,30 @@ def admin_summary_from_outcome(outcome: Any, store: Store, *, today: date) -> Ad
 
 
 def admin_summaries_from_report(report: Any, store: Store) -> list[AdminSummary]:
-    return [admin_summary_from_outcome(outcome, store, today=report.today) for outcome in report.outcomes]
+    """Every administration the cycle worked on; one another worker held ("busy") is in that worker's summary."""
+    return [admin_summary_from_outcome(outcome, store, today=report.today) for outcome in report.outcomes
+            if outcome.status != "busy"]
 
 
 def admin_summaries_from_store(config: ConnectorConfig, store: Store, *, today: date,
                                sent_since: datetime | None = None) -> list[AdminSummary]:
     """Without a fresh cycle (summary-only and weekly jobs): the last cycle's status, the stored invoices,
-    and, with `sent_since`, what the outbox sent since then per kind."""
+    the open suggestions and holds, and what happened since `sent_since` (default: the start of the
+    last cycle): sent per level, payments booked, the bellijst."""
     out = []
     for admin in config.administrations:
         if not admin.enabled:
             continue
         invoices = store.open_invoices(admin.key)
         status, error = last_cycle_status(store, admin.key)
+        since = sent_since or last_cycle_started(store, admin.key)
         out.append(build_summary(
             key=admin.key, name=admin.name, package=admin.package.value, today=today, open_invoices=invoices,
             status=status, error=error, sales_last_period=sales_last_period(store, admin.key, invoices, today),
             **_previous(store, admin.key, today),
-            sent=sent_levels(store, admin.key, since=sent_since) if sent_since else (),
+            sent=sent_levels(store, admin.key, since=since) if since else (),
             attention=outbox_attention(store, admin.key, today=today),
+            **stored_lists(store, admin.key, today=today, since=since),
         ))
     return out
 
@@ -156,7 +163,7 @@ def outbox_attention(store: Store, admin: str, *, today: date,
     items = []
     for entry in Outbox(store).entries(admin, (FAILED, UNKNOWN)):
         created = entry.created_at if entry.created_at.tzinfo else entry.created_at.replace(tzinfo=UTC)
-        if entry.status == FAILED and created < since:
+        if entry.status == FAILED and (created < since or (entry.error or "").startswith(SUPERSEDED)):
             continue
         recipients = entry.payload.get("to") or entry.payload.get("recipients") or ()
         what = f"{entry.kind} → {', '.join(recipients)}" if recipients else f"{entry.kind} ({entry.idempotency_key})"

@@ -56,7 +56,11 @@ _NL: dict[str, Any] = {
     "levels": {"reminder": "herinnering", "reminder_1": "1e herinnering", "reminder_2": "2e herinnering",
                "reminder_3": "3e herinnering", "wik_14_days": "14-dagenbrief (WIK)", "demand": "aanmaning",
                "final_notice": "laatste aanmaning", "call": "bellen", "collection": "naar incasso",
-               "email": "e-mail", "letter": "brief"},
+               "email": "e-mail", "letter": "brief",
+               # the shipped policy's level names (connector.dunning.policy)
+               "herinnering": "herinnering", "tweede_herinnering": "2e herinnering", "bellijst": "bellen",
+               "ingebrekestelling": "ingebrekestelling", "veertiendagenbrief": "14-dagenbrief (WIK)",
+               "incasso": "naar incasso"},
     "auto_matches": "Automatisch gekoppelde betalingen",
     "no_auto_matches": "Geen automatisch gekoppelde betalingen.",
     "date": "Datum",
@@ -75,6 +79,8 @@ _NL: dict[str, Any] = {
     "days_overdue": "Dagen vervallen",
     "last_contact": "Laatste contact",
     "never": "nog geen",
+    "contact_kinds": {"host_reminder": "herinnering door het pakket", "dispute": "geschil",
+                      "promise": "betaaltoezegging", "pause": "gepauzeerd", "arrangement": "betalingsregeling"},
     "holds": "Geschillen, toezeggingen en betalingsregelingen",
     "no_holds": "Niets dat binnenkort vervalt.",
     "hold_kinds": {"dispute": "geschil", "promise": "betaaltoezegging", "payment_plan": "betalingsregeling"},
@@ -129,7 +135,10 @@ _EN: dict[str, Any] = {
     "levels": {"reminder": "reminder", "reminder_1": "1st reminder", "reminder_2": "2nd reminder",
                "reminder_3": "3rd reminder", "wik_14_days": "14-day letter (WIK)", "demand": "demand letter",
                "final_notice": "final notice", "call": "phone call", "collection": "to collection",
-               "email": "e-mail", "letter": "letter"},
+               "email": "e-mail", "letter": "letter",
+               "herinnering": "reminder", "tweede_herinnering": "2nd reminder", "bellijst": "phone call",
+               "ingebrekestelling": "notice of default", "veertiendagenbrief": "14-day letter (WIK)",
+               "incasso": "to collection"},
     "auto_matches": "Payments matched automatically",
     "no_auto_matches": "No payments matched automatically.",
     "date": "Date",
@@ -148,6 +157,8 @@ _EN: dict[str, Any] = {
     "days_overdue": "Days overdue",
     "last_contact": "Last contact",
     "never": "none yet",
+    "contact_kinds": {"host_reminder": "reminder by the package", "dispute": "dispute", "promise": "promise to pay",
+                      "pause": "paused", "arrangement": "payment plan"},
     "holds": "Disputes, promises and payment plans",
     "no_holds": "Nothing falls due soon.",
     "hold_kinds": {"dispute": "dispute", "promise": "promise to pay", "payment_plan": "payment plan"},
@@ -180,3 +191,10 @@ class Labels:
 
     def level_name(self, key: str) -> str:
         return self._words["levels"].get(key, key.replace("_", " "))
+
+    def contact(self, kind: str, what: str = "") -> str:
+        """The last contact in words: the level sent, or the hold recorded with its reason."""
+        if kind == "step":
+            return self.level_name(what)
+        label = self._words["contact_kinds"].get(kind, kind.replace("_", " "))
+        return f"{label}: {what}" if what and kind != "host_reminder" else label

@@ -21,6 +21,8 @@ AttentionKind = Literal["reconsent", "admin_failed", "email_failed", "other"]
 HoldKind = Literal["dispute", "promise", "payment_plan"]
 SummaryKind = Literal["daily", "weekly"]
 
+_ATTENTION_ORDER = {"reconsent": 0, "admin_failed": 1, "email_failed": 2, "other": 3}
+
 # Needs-attention texts from the cycle that mean "a person must log in again".
 _RECONSENT_WORDS = ("toestemming", "consent", "re-authori", "opnieuw inloggen")
 
@@ -90,13 +92,17 @@ class Suggestion:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class CallListRow:
-    """One line of the bellijst: a customer to phone, with what is open and when we last spoke."""
+    """One line of the bellijst: a customer to phone, with what is open and the last contact with them
+    (`last_contact_kind` and `last_contact_what` as connector.dunning.last_contact has them: a "step"
+    and its level, the package's own "host_reminder", or a hold such as "promise" and its reason)."""
 
     customer: str
     phone: str
     amount: Decimal
     days_overdue: int
     last_contact: date | None = None
+    last_contact_kind: str = ""
+    last_contact_what: str = ""
     note: str = ""
 
 
@@ -154,10 +160,11 @@ class Summary:
     admins: tuple[AdminSummary, ...]
     kind: SummaryKind = "daily"
     scope: str = ""
+    scope_attention: tuple[AttentionItem, ...] = ()  # about the e-mail itself, e.g. the last combined one bounced
 
     @property
     def attention(self) -> tuple[AttentionItem, ...]:
-        return tuple(item for admin in self.admins for item in admin.attention)
+        return (*self.scope_attention, *(item for admin in self.admins for item in admin.attention))
 
     @property
     def combined(self) -> bool:
@@ -255,8 +262,7 @@ def _attention(name: str, status: str, error: str, needs_attention: Iterable[str
     if status != "ok" and error and not any(error in item.message for item in items):
         items.append(AttentionItem(kind="admin_failed", message=error, admin=name))
     items.extend(item if item.admin else _with_admin(item, name) for item in extra)
-    order = {"reconsent": 0, "admin_failed": 1, "email_failed": 2, "other": 3}
-    return tuple(sorted(items, key=lambda item: order[item.kind]))
+    return tuple(sorted(items, key=lambda item: _ATTENTION_ORDER[item.kind]))
 
 
 def _with_admin(item: AttentionItem, name: str) -> AttentionItem:
