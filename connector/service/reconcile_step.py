@@ -51,7 +51,7 @@ def reconcile_administration(admin: AdministrationConfig, store: Store, adapter:
     closed = store.closed_invoices(admin.key, store.now() - timedelta(days=RECENTLY_CLOSED_DAYS))
     contacts = store.contacts(admin.key)
     mutations = store.unbooked_mutations(admin.key)
-    settings = ReconcileSettings(own_ibans=_own_ibans(admin))
+    settings = ReconcileSettings(own_ibans=_own_ibans(admin), own_names=_own_names(admin))
     result = reconcile([*invoices, *closed], contacts, mutations, settings=settings)
     rejected = ReconciliationStore(store).rejected_pairs(admin.key)
     result = ReconcileResult(
@@ -120,6 +120,11 @@ def book_matches(admin: AdministrationConfig, store: Store, adapter: Adapter, ma
 def _own_ibans(admin: AdministrationConfig) -> tuple[str, ...]:
     ibans = [admin.bank_files.account_iban or "", admin.dunning.creditor.iban or ""]
     return tuple(i.replace(" ", "").upper() for i in ibans if i)
+
+
+def _own_names(admin: AdministrationConfig) -> tuple[str, ...]:
+    """The administration's own names: a bank line in one of them is an own transfer."""
+    return tuple(dict.fromkeys(n for n in (admin.name, admin.dunning.creditor.name) if n))
 
 
 def _describe(outcome: ReconcileOutcome, invoices: Sequence[Invoice], contacts: Sequence[Contact],
