@@ -103,6 +103,9 @@ class Invoice:
         host_state: the host's own state word (open, late, reminded, paid, ...).
         reminder_count: reminders the host itself already sent.
         payment_url: an online payment link the host offers for this invoice, if any.
+        collection_hold: why the host says not to chase it now, in the connector's words:
+            "payment_pending" (a direct debit or online payment is under way) or "not_sent"
+            (the customer has not received the invoice yet); "" when nothing holds it.
     """
 
     host_id: str
@@ -117,6 +120,7 @@ class Invoice:
     host_state: str = "open"
     reminder_count: int = 0
     payment_url: str = ""
+    collection_hold: str = ""
     version: str = ""
 
     @property

@@ -139,6 +139,8 @@ def test_every_reason_not_to_chase_is_shown():
         invoice("in-plan", "c1", "300.00", due), invoice("paid", "c1", "100.00", due),
         invoice("usd", "c1", "100.00", due, currency="USD"), invoice("new", "c1", "100.00", date(2026, 12, 1)),
         invoice("unknown", "c1", "100.00", due),
+        invoice("debit", "c1", "100.00", due, collection_hold="payment_pending"),
+        invoice("scheduled", "c1", "100.00", due, collection_hold="not_sent"),
     ]
     holds = [
         Hold(id=1, kind=HoldKind.DISPUTE, contact_id="c1", invoice_ids=("disputed",), created_on=date(2026, 11, 1),
@@ -160,6 +162,8 @@ def test_every_reason_not_to_chase_is_shown():
     assert reasons["usd"][0] == "currency"
     assert reasons["new"][0] == "not_due"
     assert reasons["unknown"][0] == "unknown_outcome"
+    assert reasons["debit"][0] == "payment_pending" and "direct debit" in reasons["debit"][1]
+    assert reasons["scheduled"][0] == "not_sent"
     assert result.actions == ()
 
 

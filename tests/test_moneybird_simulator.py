@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import re
 import time
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
@@ -253,6 +253,19 @@ def test_touched_invoices_get_new_versions_and_match_updated_after(sim, api, clo
     assert {i for i in after if after[i] != before[i]} == set(touched)
     assert all(after[i] > before[i] for i in touched)
     assert set(api.sync_ids("sales_invoices", f"updated_after:{stamp},{WIDE}")) == set(touched)
+
+
+def test_open_invoices_fall_due_as_the_clock_moves_on_with_a_new_version(sim, api, clock):
+    listing = f"sales_invoices/synchronization.json?filter={WIDE}"
+    before = {r["id"]: r["version"] for r in api.get(listing).json()}
+    due_soon = [i for i in sim.invoices() if i["state"] == "open" and Decimal(i["total_price_incl_tax"]) > 0
+                and TODAY <= date.fromisoformat(i["due_date"]) < TODAY + timedelta(days=10)]
+    assert due_soon, "the seed has invoices falling due within ten days"
+    clock.advance(10 * 86400)
+    after = {r["id"]: r["version"] for r in api.get(listing).json()}
+    assert sim.today() == TODAY + timedelta(days=10)
+    states = {i["id"]: i["state"] for i in sim.invoices()}
+    assert all(states[i["id"]] == "late" and after[i["id"]] > before[i["id"]] for i in due_soon)
 
 
 def test_financial_mutation_list_is_capped_at_100_and_the_sync_api_is_not(clock):

@@ -270,3 +270,13 @@ def test_workflow_languages_map_to_letter_languages():
     assert [language("2"), language("3"), language(None), language("5"), language("404")] == \
         ["en", "en", "nl", "", ""]
     assert language("2", known=None) == "", "without the workflows: the administration's language"
+
+
+def test_invoices_moneybird_holds_back_carry_the_reason_not_to_chase():
+    from adapters.moneybird.mapping import invoice_from_api
+
+    base = {"id": "1", "invoice_id": "2026-0001", "contact_id": "9", "invoice_date": "2026-10-01",
+            "due_date": "2026-10-15", "total_price_incl_tax": "121.0", "total_unpaid": "121.0"}
+    holds = {state: invoice_from_api({**base, "state": state}).collection_hold
+             for state in ("late", "reminded", "pending_payment", "scheduled")}
+    assert holds == {"late": "", "reminded": "", "pending_payment": "payment_pending", "scheduled": "not_sent"}

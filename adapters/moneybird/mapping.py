@@ -10,6 +10,8 @@ from connector.money import D
 from connector.records import Address, BankMutation, Contact, ContactKind, Invoice
 
 OPEN_STATES = ("open", "late", "reminded", "pending_payment", "scheduled")
+#: Moneybird states in which an unpaid invoice must not be chased (moneybird.md, "Meaning of states").
+COLLECTION_HOLDS = {"pending_payment": "payment_pending", "scheduled": "not_sent", "draft": "not_sent"}
 
 
 def _iban(value: Any) -> str:
@@ -92,6 +94,7 @@ def invoice_from_api(data: dict[str, Any]) -> Invoice:
         host_state=str(data.get("state") or ""),
         reminder_count=int(data.get("reminder_count") or 0),
         payment_url=str(data.get("payment_url") or data.get("url") or ""),
+        collection_hold=COLLECTION_HOLDS.get(str(data.get("state") or ""), ""),
         version=str(data.get("version") or ""),
     )
 

@@ -757,6 +757,7 @@ class MoneybirdSimulator(_ReadEndpoints, _WriteEndpoints, _OAuthEndpoints):
         (the default) issues non-expiring tokens without `expires_in`, as most sources report."""
         self.clock: Clock = clock or SYSTEM_CLOCK
         self._fixed_today = today
+        self._started = self.clock.now()
         self.administration_id, self.token = administration_id, token
         self.client_id, self.client_secret = client_id, client_secret
         self.rate_limit, self.window_seconds = rate_limit, window_seconds
@@ -777,6 +778,7 @@ class MoneybirdSimulator(_ReadEndpoints, _WriteEndpoints, _OAuthEndpoints):
         self.route_specs: dict[str, RouteSpec] = {r.endpoint: r for r in ROUTES}
         self.routes = Map([Rule(r.rule, endpoint=r.endpoint, methods=[r.method]) for r in ROUTES],
                           converters={"digits": _Digits}, strict_slashes=False)
+        self._aged_on = self.today()  # the seed already gave every invoice its state for today
         self._http = LocalServer("moneybird-simulator")
         self.root_url = self.base_url = ""
 
@@ -798,8 +800,24 @@ class MoneybirdSimulator(_ReadEndpoints, _WriteEndpoints, _OAuthEndpoints):
         self.stop()
 
     def today(self) -> date:
-        """The simulator's date: fixed when given, else the clock's UTC date."""
-        return self._fixed_today or datetime.fromtimestamp(self.clock.now(), UTC).date()
+        """The simulator's date: the given `today`, moved on by the days the clock has run since
+        (so a demo over simulated weeks sees invoices fall due), else the clock's UTC date."""
+        if self._fixed_today is None:
+            return datetime.fromtimestamp(self.clock.now(), UTC).date()
+        return self._fixed_today + timedelta(days=max(0, int((self.clock.now() - self._started) // 86400)))
+
+    def _fall_due(self) -> None:
+        """Open invoices whose due date has passed become late, as Moneybird moves them each night
+        (a state change: a new version, so the synchronization endpoint lists them)."""
+        today = self.today()
+        if today == self._aged_on:
+            return
+        self._aged_on = today
+        for invoice in self._invoices.values():
+            if invoice["state"] == "open" and Decimal(invoice["total_price_incl_tax"]) > 0 \
+                    and date.fromisoformat(invoice["due_date"]) < today:
+                invoice["state"] = "late"
+                self._touch(invoice)
 
     # ---- state for tests and the demo ----------------------------------------------------------
     def invoices(self) -> list[dict]:
@@ -867,6 +885,7 @@ class MoneybirdSimulator(_ReadEndpoints, _WriteEndpoints, _OAuthEndpoints):
     def _wsgi(self, environ: dict, start_response: Callable) -> object:
         request = Request(environ)
         with self._lock:
+            self._fall_due()
             response = self._respond(request)
             query = {k: request.args.getlist(k) for k in request.args}
             self.request_log.append(LoggedRequest(request.method, request.path, query,

@@ -215,7 +215,7 @@ class Skip:
 
     `code` is machine-readable: not_due, waiting, last_level, disputed, arrangement, promise,
     paused, probable_payment, credit_covered, host_reminded, unknown_outcome, below_minimum,
-    closed_day, currency, disabled, no_contact.
+    closed_day, currency, disabled, no_contact, payment_pending, not_sent.
     """
 
     invoice_id: str

@@ -131,6 +131,13 @@ def plan_dunning(
                        host_reminders_seen=tuple(seen), warnings=tuple(warnings))
 
 
+#: What the package itself says about an unpaid invoice that must not be chased (Invoice.collection_hold).
+_HOST_HOLDS = {
+    "payment_pending": "a payment is under way in the package (direct debit or online payment): not chased",
+    "not_sent": "the package has not sent this invoice to the customer yet: not chased",
+}
+
+
 def _skip(invoice: Invoice, contact: Contact, code: str, reason: str, next_date: date | None = None) -> Skip:
     return Skip(invoice_id=invoice.host_id, invoice_number=invoice.number, contact_id=contact.host_id,
                 contact_name=contact.name, code=code, reason=reason, open_amount=invoice.open_amount,
@@ -240,6 +247,8 @@ class _Context:
             return "currency", f"invoice in {inv.currency}: only EUR invoices are chased automatically"
         if inv.due_date >= self.today:
             return "not_due", f"not overdue: due {inv.due_date.isoformat()}", inv.due_date + _ONE_DAY
+        if inv.collection_hold in _HOST_HOLDS:
+            return inv.collection_hold, _HOST_HOLDS[inv.collection_hold]
         if inv.host_id in unknown:
             step = unknown[inv.host_id]
             reason = (f"the outcome of '{step.level_name}' sent {step.sent_on.isoformat()} is unknown "
