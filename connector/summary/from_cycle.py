@@ -176,7 +176,8 @@ def outbox_attention(store: Store, admin: str, *, today: date,
 def sent_levels(store: Store, admin: str, *, since: datetime,
                 exclude_kinds: Iterable[str] = ("summary_email", "payment", "note")) -> list[SentLevel]:
     """What the outbox sent to customers since `since`, per dunning level or else per kind
-    (bookings and notes in the package are reported elsewhere).
+    (bookings and notes in the package are reported elsewhere; e-mail copies of posted letters
+    count with their letter).
 
     The level is the payload's `level`, or `step.level_name` as the dunning run writes it; the
     amount its `amount` or `total_due` (when every entry of the level has one).
@@ -186,8 +187,8 @@ def sent_levels(store: Store, admin: str, *, since: datetime,
     amounts: dict[str, Decimal | None] = {}
     for entry in Outbox(store).entries(admin, (SENT,)):
         sent_at = entry.sent_at
-        if sent_at is None or entry.kind in excluded:
-            continue
+        if sent_at is None or entry.kind in excluded or entry.payload.get("copy_of"):
+            continue  # an e-mail copy of a posted letter is that letter, counted once
         if (sent_at if sent_at.tzinfo else sent_at.replace(tzinfo=UTC)) < since:
             continue
         step = entry.payload.get("step") if isinstance(entry.payload.get("step"), dict) else {}
