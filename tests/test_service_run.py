@@ -84,6 +84,8 @@ def test_run_goes_on_after_a_failing_administration_and_mails_the_summary(tmp_pa
     assert "Debiteurenoverzicht Jansen & Zn." in jansen["Subject"]
     text = jansen.get_body(("plain",)).get_content()
     assert "Ouderdom openstaande posten" in text and "> 90 dagen" in text
+    attention = text.split("== ACTIE NODIG")[1].split("\n\n")[0]
+    assert attention.count("IBAN") == 1 and "geen IBAN van de schuldeiser" in attention, "once, in Dutch"
     related = jansen.get_body(("html",))
     assert any(part.get_content_type() == "image/png" for part in jansen.walk())
     assert "cid:aging-jansen@connector.summary" in related.get_content()

@@ -239,7 +239,6 @@ class _Runner:
         return getattr(self.adapter, "capabilities", None) or Capabilities()
 
     def run(self) -> DunningRunResult:
-        self.result.warnings.extend(self.plan.warnings)
         for action in self.plan.actions:
             try:
                 self._action(action)
