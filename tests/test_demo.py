@@ -35,6 +35,8 @@ def test_demo_leaves_a_complete_folder(tmp_path, cli):
 
     pdfs = list((out / "output").rglob("*.pdf"))
     assert any("veertiendagenbrief" in p.name for p in pdfs), "the ladder reached the 14-day letter"
+    assert list((out / "output").rglob("dossier.json")), "and the incasso dossier at its end"
+    assert "incasso dossiers " in result.stdout
     assert any("ingebrekestelling" in p.name for p in pdfs)
     assert all(p.read_bytes().startswith(b"%PDF") for p in pdfs)
     assert list((out / "bank-inbox" / "kapsalon-bakker" / "processed").glob("*.xml"))

@@ -25,7 +25,7 @@ from connector.store.store import today_in
 @click.option("--output", "output", type=click.Path(path_type=Path), default="demo-output", show_default=True,
               help="Folder for the demo's config, database, letters, mails and summary.")
 @click.option("--invoices", type=int, default=60, show_default=True, help="Invoices per simulated administration.")
-@click.option("--days", default="0,14,28,42", show_default=True,
+@click.option("--days", default="0,14,28,42,63", show_default=True,
               help="Run the cycle on these days from today (comma-separated) to show the dunning ladder move on.")
 @click.option("--today", "start_day", type=click.DateTime(["%Y-%m-%d"]), default=None,
               help="Pretend today is this date (YYYY-MM-DD), to replay the demo of another day.")
@@ -35,7 +35,8 @@ def demo_command(output: Path, invoices: int, days: str, start_day: datetime | N
     The first cycle runs today; the later ones on simulated days after it, each moved to the
     next working day when it falls on a weekend or a holiday (the simulators and
     the connector share a simulated clock, so nothing waits), so herinnering, tweede
-    herinnering, bellijst, 14-dagenbrief and ingebrekestelling all appear with their letters.
+    herinnering, bellijst, 14-dagenbrief, ingebrekestelling and the incasso dossier all appear
+    with their letters.
     """
     from connector.summary.deliver import write_summary
 
@@ -73,6 +74,9 @@ def demo_command(output: Path, invoices: int, days: str, start_day: datetime | N
     click.echo(f"  config           {_rel(systems.config_path, out)}")
     click.echo(f"  state database   {_rel(out / 'state.db', out)}   (try: connector status --config {systems.config_path})")
     click.echo(f"  letters and PDFs {_rel(out / 'output', out)}/<administration>/")
+    dossiers = sorted((out / "output").rglob("dossier.json"))
+    if dossiers:
+        click.echo(f"  incasso dossiers {len(dossiers)}, e.g. {_rel(dossiers[0].parent, out)}/")
     click.echo(f"  sent mail        {_rel(out / 'mailbox', out)}/ (.eml files)")
     for delivery in deliveries:
         click.echo(f"  summary          {_rel(delivery.eml_path, out)}  (open {_rel(delivery.preview_path, out)})")
