@@ -319,6 +319,14 @@ def test_an_instalment_count_next_to_a_plain_number_leaves_it_a_full_number(text
     assert (match.invoice_id, match.status, match.remainder) == ("i518", "auto", Decimal("1270.50"))
 
 
+def test_a_part_payment_the_size_of_another_open_invoice_of_the_customer_is_only_suggested():
+    # Bakkerij De Vries has 2026-0044 and 2026-0045 open for 50.00 each: 50.00 quoting 2026-0047
+    # (75.00) may be a part payment of it, or one of those paid with the wrong number.
+    result = run(pay("factuur 2026-0047", "50.00", iban=BAKKER_IBAN))
+    assert result.matches and not result.auto()
+    assert result.matches[0].invoice_id in {"i44", "i45", "i47"}
+
+
 def test_a_short_number_puts_the_fee_it_fits_first():
     result = run(pay("fact 45", "50.00", iban=BAKKER_IBAN))
     assert only(result) == [("i45", "suggested"), ("i44", "suggested")]

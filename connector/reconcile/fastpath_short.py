@@ -116,4 +116,4 @@ def _open_of_amount(
     )
     asked = pd.DataFrame({"contact": contact, "currency": currency, "amount": amount})
     found = asked.merge(table, on=["contact", "currency", "amount"], how="left")["n"]
-    return found.fillna(0).to_numpy(dtype=np.int64)
+    return found.fillna(0).to_numpy(dtype=np.int64, copy=True)  # callers add to it
