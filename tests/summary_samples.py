@@ -54,7 +54,9 @@ def sample_summary(*, kind: str = "daily") -> Summary:
                                 amount=Decimal("1089.00"), booked=False)],
         suggestions=[Suggestion(date=date(2026, 10, 13), customer="Hotel Zeezicht", invoice_numbers=("2026-0005",),
                                 amount=Decimal("178.00"), confidence=0.72,
-                                reason="€ 3,50 minder dan open: mogelijk bankkosten")],
+                                reason="The description holds invoice number 2026-0005, but the payment is "
+                                       "EUR 3.50 short of the open amount EUR 181.50 (bank or payment-provider "
+                                       "costs deducted?); EUR 3.50 would stay open unless written off.")],
         call_list=[CallListRow(customer="Van Dam Installatie", phone="+31 6 12345678", amount=Decimal("1331.00"),
                                days_overdue=130, last_contact=date(2026, 9, 30), last_contact_kind="step",
                                last_contact_what="tweede_herinnering", note="belt terug na vakantie"),

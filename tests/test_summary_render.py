@@ -76,6 +76,21 @@ def test_customer_text_is_escaped_in_html_and_kept_on_one_line_in_text():
     assert "<script>alert(1)</script>" in result.text  # plain text needs no escaping
 
 
+def test_reconciliation_reasons_are_dutch_in_a_dutch_summary_and_english_in_an_english_one():
+    bakery = sample_summary().admins[0]
+    reason = ("Paid from NL39RABO0300065264, a known account of Hotel Zeezicht; invoice 2026-0005 is "
+              "this customer's only open invoice of EUR 178.00.")
+    suggestion = dataclasses.replace(bakery.suggestions[0], reason=reason)
+    summary = Summary(today=TODAY, admins=(dataclasses.replace(bakery, suggestions=(suggestion,)),))
+    nl = render_summary(summary, language="nl", charts=False)
+    dutch = ("Betaald vanaf NL39RABO0300065264, een bekende rekening van Hotel Zeezicht; factuur "
+             "2026-0005 is de enige openstaande factuur van deze klant van €\u00a0178,00.")
+    assert f"Reden: {dutch}".replace("\u00a0", " ") in nl.text  # one_line: plain spaces in text
+    assert dutch in nl.html and "a known account" not in nl.html
+    en = render_summary(summary, language="en", charts=False)
+    assert f"Reason: {reason}" in en.text and reason.replace("'", "&#39;") in en.html
+
+
 def test_long_lists_are_cut_with_a_count_of_the_rest():
     bakery = sample_summary().admins[0]
     rows = tuple(CallListRow(customer=f"Klant {n}", phone="", amount=Decimal(n), days_overdue=n) for n in range(60))

@@ -3,7 +3,8 @@
 Templates are Jinja2 and can be overridden: a `templates_dir` from the config is searched
 first (`<language>/summary.html.j2`, then `summary.html.j2`), then the built-in ones, which
 stay reachable as `builtin/summary.html.j2` so an override can extend them and change
-one block only.
+one block only. Templates write reconciliation reasons through the `reason_text` filter: the
+engine keeps them in English, a Dutch summary shows them in Dutch.
 """
 
 from __future__ import annotations
@@ -20,16 +21,20 @@ from jinja2 import (
     PackageLoader,
     PrefixLoader,
     StrictUndefined,
+    pass_context,
     select_autoescape,
 )
 
 from connector.aging import BUCKET_LABELS
+from connector.reconcile.reasons_nl import in_dutch
 from connector.summary.chart import aging_chart_png
 from connector.summary.formatting import Formatter
 from connector.summary.labels import PACKAGE_NAMES, Labels
 from connector.summary.model import Summary
 
 MAX_ROWS = 25  # per list: keeps the HTML under the ~100 kB at which Gmail clips a message
+#: The reconciliation engine writes its reasons in English; these languages get them translated.
+REASON_TRANSLATIONS = {"nl": in_dutch}
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
 
 
@@ -86,6 +91,7 @@ def _environment(templates_dir: Path | None) -> Environment:
         undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
     )
     env.filters["one_line"] = one_line
+    env.filters["reason_text"] = pass_context(lambda ctx, reason: reason_text(reason, ctx["language"]))
     env.filters["ljust"] = lambda value, width: _fit(one_line(value), width).ljust(width)
     env.filters["rjust"] = lambda value, width: _fit(one_line(value), width).rjust(width)
     return env
@@ -94,6 +100,12 @@ def _environment(templates_dir: Path | None) -> Environment:
 def one_line(value: object) -> str:
     """Text from a host (a customer name, a bank description) on one line, control characters gone."""
     return " ".join(_CONTROL.sub(" ", str(value)).split())
+
+
+def reason_text(reason: str, language: str) -> str:
+    """A match or flag reason from the reconciliation engine in the summary's language."""
+    translate = REASON_TRANSLATIONS.get(language)
+    return translate(reason) if translate else reason
 
 
 def _fit(text: str, width: int) -> str:
