@@ -43,6 +43,12 @@ class AuthenticationFailed(HostError):
     """The host rejected our credentials (401/403): a token is wrong, expired or revoked."""
 
 
+def token_hint(admin_key: str, name: str = "api_token") -> str:
+    """What to do when a package refuses an API token: store a valid one."""
+    return (f"store a valid token with `connector secrets set {admin_key} {name}` (or in the variable "
+            "the config names in token_env), then `connector doctor`")
+
+
 class ReconsentRequired(AuthenticationFailed):
     """The OAuth grant is gone (refresh token expired or burned): a person must log in again."""
 

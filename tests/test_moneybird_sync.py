@@ -167,7 +167,7 @@ def test_user_errors_are_one_clear_line(tmp_path):
 
     expected = {
         "missing secret": "connector secrets set jansen api_token",
-        "bad token": "was refused (401): token is invalid",
+        "bad token": "was refused (401): token is invalid; store a valid token with `connector secrets set jansen api_token`",
         "wrong type": "administrations[0].package",
         "host down": "cannot reach 127.0.0.1",
     }

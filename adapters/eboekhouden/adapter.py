@@ -49,7 +49,7 @@ from adapters.eboekhouden.mapping import (
 from adapters.eboekhouden.payments import PaymentBooker
 from adapters.eboekhouden.terms import TermFinder
 from connector.clock import SYSTEM_CLOCK, Clock
-from connector.errors import ApiError, NotFound
+from connector.errors import ApiError, NotFound, token_hint
 from connector.records import Package
 
 BATCH_SIZE = 500
@@ -82,10 +82,12 @@ class EboekhoudenAdapter(Adapter):
         relation_refresh_days: int = DEFAULT_REFRESH_DAYS,
         page_size: int = MAX_PAGE_SIZE,
         client: EboekhoudenClient | None = None,
+        refused_hint: str = "",
     ) -> None:
         self.clock = clock
         self.client = client or EboekhoudenClient(
-            api_token=api_token, base_url=base_url, source=source, clock=clock, page_size=page_size
+            api_token=api_token, base_url=base_url, source=source, clock=clock, page_size=page_size,
+            refused_hint=refused_hint,
         )
         self.administration_name = administration_name
         self.default_term_days = default_term_days
@@ -293,7 +295,7 @@ class EboekhoudenAdapter(Adapter):
 
 
 def build_adapter(settings: Mapping[str, Any], *, secret: Callable[[str], str], clock: Clock,
-                  state_dir: Path | None = None) -> EboekhoudenAdapter:
+                  state_dir: Path | None = None, admin_key: str = "ADMIN") -> EboekhoudenAdapter:
     """The adapter for one administration's `eboekhouden` config section.
 
     Keys read (all optional but the secret):
@@ -305,10 +307,14 @@ def build_adapter(settings: Mapping[str, Any], *, secret: Callable[[str], str], 
         bank_ledger_code / debtor_ledger_code: ledgers for those bookings (bank required when on).
         default_term_days: term for invoices without any (default 30, art. 6:119a BW).
         relation_refresh_days: re-read a debtor's details after this many days (default 7).
+
+    `admin_key` is the config's key, named in the message when the token is refused.
     """
     del state_dir  # no lock files: a session token is cheap to open again
+    secret_name = str(settings.get("api_token_secret") or "api_token")
     return EboekhoudenAdapter(
-        api_token=secret(str(settings.get("api_token_secret") or "api_token")),
+        api_token=secret(secret_name),
+        refused_hint=token_hint(admin_key, secret_name),
         base_url=str(settings.get("base_url") or DEFAULT_BASE_URL),
         source=str(settings.get("source") or DEFAULT_SOURCE),
         administration_name=str(settings.get("name") or "e-Boekhouden"),

@@ -118,12 +118,13 @@ class EboekhoudenClient:
         timeout: float = 30.0,
         page_size: int = MAX_PAGE_SIZE,
         session: requests.Session | None = None,
+        refused_hint: str = "",
     ) -> None:
         if not 1 <= page_size <= MAX_PAGE_SIZE:
             raise ConfigError(f"e-Boekhouden page size {page_size}: must be 1..{MAX_PAGE_SIZE}")
         shared = session or requests.Session()
         common: dict[str, Any] = {"clock": clock, "retry": retry, "timeout": timeout, "session": shared,
-                                  "error_message": error_message}
+                                  "error_message": error_message, "refused_hint": refused_hint}
         self._session_http = HttpClient(VENDOR, base_url, **common)
         self.auth = SessionAuth(self._session_http, api_token=api_token, source=source, clock=clock)
         self.http = HttpClient(VENDOR, base_url, auth=self.auth, **common)

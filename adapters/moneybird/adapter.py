@@ -38,7 +38,7 @@ from adapters.moneybird.mapping import (
 )
 from adapters.moneybird.oauth import MoneybirdOAuth, TokenVault
 from connector.clock import SYSTEM_CLOCK, Clock
-from connector.errors import ApiError, ConfigError
+from connector.errors import ApiError, ConfigError, token_hint
 from connector.http.client import BearerToken
 from connector.records import Package
 
@@ -186,6 +186,7 @@ def build_adapter(settings: Mapping[str, Any], *, secret: Callable[[str], str], 
         )
     else:
         auth = BearerToken(secret("api_token"))
-    client = MoneybirdClient(base_url, str(settings["administration_id"]), auth, clock=clock)
+    hint = "" if settings.get("auth", "token") == "oauth" else token_hint(admin_key)
+    client = MoneybirdClient(base_url, str(settings["administration_id"]), auth, clock=clock, refused_hint=hint)
     return MoneybirdAdapter(client=client, since=since, clock=clock,
                             financial_account_id=settings.get("financial_account_id"))

@@ -61,7 +61,7 @@ class MoneybirdClient:
     """Calls scoped to one administration, rate-limited to stay under 150 per 5 minutes per token."""
 
     def __init__(self, base_url: str, administration_id: str, auth: MoneybirdAuth, *,
-                 clock: Clock = SYSTEM_CLOCK, timeout: float = 30.0) -> None:
+                 clock: Clock = SYSTEM_CLOCK, timeout: float = 30.0, refused_hint: str = "") -> None:
         self.administration_id = administration_id
         self.limiter = shared_limiter(f"moneybird {base_url.rstrip('/')} {auth.limit_key}", RATE_LIMIT,
                                       RATE_WINDOW, clock)
@@ -69,7 +69,7 @@ class MoneybirdClient:
             "moneybird", base_url, auth=auth, clock=clock, limiter=self.limiter,
             retry=RetryPolicy(max_attempts=6, max_wait=RATE_WINDOW + 60),
             retry_at=moneybird_retry_at, error_message=moneybird_error_message,
-            timeout=timeout, on_response=self._observe_limit,
+            timeout=timeout, on_response=self._observe_limit, refused_hint=refused_hint,
         )
 
     def _observe_limit(self, response: requests.Response) -> None:

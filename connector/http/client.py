@@ -126,8 +126,12 @@ class HttpClient:
         timeout: float = 30.0,
         session: requests.Session | None = None,
         on_response: Callable[[requests.Response], None] | None = None,
+        refused_hint: str = "",
     ) -> None:
+        """`refused_hint`: what the user can do when the host refuses the credentials (401/403),
+        added to that error's message (e.g. the command that stores a new token)."""
         self.vendor = vendor
+        self.refused_hint = refused_hint
         self.base_url = base_url.rstrip("/") + "/"
         self.auth = auth
         self.clock = clock
@@ -264,7 +268,8 @@ class HttpClient:
         message = redact_text(self.error_message(response))
         where = f"{response.request.method} {redact_url(response.url)}"
         if status in (401, 403):
-            return AuthenticationFailed(f"{self.vendor}: {where} was refused ({status}): {message}")
+            hint = f"; {self.refused_hint}" if self.refused_hint else ""
+            return AuthenticationFailed(f"{self.vendor}: {where} was refused ({status}): {message}{hint}")
         if status == 404:
             return NotFound(f"{self.vendor}: {where}: not found: {message}", status=status)
         if status == 429:
