@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
@@ -61,6 +61,8 @@ def test_removed_invoices_close_and_records_round_trip(store):
     assert store.open_invoices("a") == [invoice("2", "10.05")]
     assert store.counts("a")["closed_invoices"] == 1
     assert store.open_invoices("other") == []
+    (closed,) = store.closed_invoices("a", since=datetime(2000, 1, 1, tzinfo=UTC))
+    assert closed.host_id == "1" and closed.open_amount == 0, "gone from the open set: nothing open"
 
 
 def test_bank_file_lines_are_deduplicated_by_key(store):

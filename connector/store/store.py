@@ -7,9 +7,11 @@ and re-pulls only what is missing).
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime
+from decimal import Decimal
 from functools import cached_property
 from importlib import resources
 from typing import Any
@@ -189,11 +191,15 @@ class Store:
         )
 
     def closed_invoices(self, admin: str, since: datetime) -> list[Invoice]:
-        """Invoices that left the open set recently: a later payment for one is an overpayment."""
-        return self._records(
+        """Invoices that left the open set recently: a later payment for one is an overpayment.
+
+        Their open amount is 0: an invoice the host stopped listing as open (paid) keeps the
+        last snapshot it was stored with, whose open amount is from before it was paid."""
+        closed = self._records(
             schema.invoices, Invoice, schema.invoices.c.admin == admin,
             schema.invoices.c.is_open.is_(False), schema.invoices.c.closed_at >= since,
         )
+        return [i if i.open_amount == 0 else dataclasses.replace(i, open_amount=Decimal("0.00")) for i in closed]
 
     def unbooked_mutations(self, admin: str) -> list[BankMutation]:
         return self._records(
