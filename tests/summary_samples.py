@@ -10,6 +10,7 @@ from connector.summary import (
     AttentionItem,
     AutoMatch,
     CallListRow,
+    FlaggedLine,
     HoldDue,
     SentLevel,
     Suggestion,
@@ -57,6 +58,28 @@ def sample_summary(*, kind: str = "daily") -> Summary:
                                 reason="The description holds invoice number 2026-0005, but the payment is "
                                        "EUR 3.50 short of the open amount EUR 181.50 (bank or payment-provider "
                                        "costs deducted?); EUR 3.50 would stay open unless written off.")],
+        flagged_lines=[
+            FlaggedLine(date=date(2026, 10, 13), counterparty="Stichting Mollie Payments",
+                        amount=Decimal("1234.56"), kind="psp_payout",
+                        reason="Payout from payment provider Mollie: it settles many sales in one amount, so "
+                               "book it against the provider's clearing account, not against one invoice."),
+            FlaggedLine(date=date(2026, 10, 12), counterparty="BELASTINGDIENST", amount=Decimal("311.00"),
+                        kind="not_a_customer_payment",
+                        reason="Looks like a tax refund or allowance (Belastingdienst): not a customer payment."),
+            FlaggedLine(date=date(2026, 10, 13), counterparty="JANSEN EN ZN", amount=Decimal("1089.00"),
+                        kind="overpayment", invoice_number="2026-0099",
+                        reason="The description holds invoice number 2026-0099, but that invoice is already "
+                               "paid: this looks like a double payment of EUR 1089.00 (refund it or agree to "
+                               "settle it with a later invoice)."),
+            FlaggedLine(date=date(2026, 10, 11), counterparty="BAKKER CATERING", amount=Decimal("18.50"),
+                        kind="overpayment", invoice_number="2026-0060",
+                        reason="Paid EUR 18.50 more than invoice 2026-0060 has open: refund it or keep it as a "
+                               "credit for this customer."),
+            FlaggedLine(date=date(2026, 10, 13), counterparty="V. DAM INSTALLATIE", amount=Decimal("423.50"),
+                        kind="ambiguous", invoice_number="2026-0003",
+                        reason="Several payments claim invoice 2026-0003; decide which one pays it (the other "
+                               "may be a double payment)."),
+        ],
         call_list=[CallListRow(customer="Van Dam Installatie", phone="+31 6 12345678", amount=Decimal("1331.00"),
                                days_overdue=130, last_contact=date(2026, 9, 30), last_contact_kind="step",
                                last_contact_what="tweede_herinnering", note="belt terug na vakantie"),

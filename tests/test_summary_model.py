@@ -29,6 +29,8 @@ def test_key_figures_of_the_sample_bakery():
     assert [row.key for row in bakery.aging] == ["not_due", "1_30", "31_60", "61_90", "over_90"]
     assert sum(row.amount for row in bakery.aging) == fig.total_open
     assert [row.share for row in bakery.aging] == [Decimal(x) for x in ("19.8", "46.3", "2.8", "9.2", "22.0")]
+    # the excess of an overpayment and a double payment; a payout or tax refund is not money to give back
+    assert (bakery.overpaid, len(bakery.overpayments)) == (Decimal("1107.50"), 2)
 
 
 def test_a_credit_note_can_cancel_a_customer_out_of_the_overdue_count():
@@ -76,6 +78,7 @@ def test_lists_are_sorted_for_reading():
     )
     assert [r.customer for r in admin.call_list] == ["A", "C", "B"]
     assert [h.customer for h in admin.holds_due] == ["Y", "X"]
+    assert [f.date.day for f in sample_summary().admins[0].flagged_lines] == [11, 12, 13, 13, 13]
 
 
 def test_combined_totals_weigh_dso_by_sales():

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from connector.summary import AutoMatch, CallListRow, Summary
+from connector.summary import AutoMatch, CallListRow, FlaggedLine, Summary
 from connector.summary.chart import aging_chart_png
 from connector.summary.render import chart_cid, render_summary
 from tests.summary_samples import TODAY, sample_summary
@@ -98,6 +98,22 @@ def test_long_lists_are_cut_with_a_count_of_the_rest():
                             language="nl", max_rows=50, charts=False)
     assert "… en nog 10 regels" in result.text and "… en nog 10 regels" in result.html
     assert len(re.findall(r"^Klant \d+ ", result.text, flags=re.MULTILINE)) == 50
+
+
+def test_a_long_list_of_flagged_bank_lines_points_to_connector_matches():
+    bakery = sample_summary().admins[0]
+    rows = tuple(FlaggedLine(date=TODAY, counterparty=f"Tegenpartij {n}", amount=Decimal(n), kind="psp_payout",
+                             reason="Payout from payment provider a payment provider: it settles many sales in one "
+                                    "amount, so book it against the provider's clearing account, not against one "
+                                    "invoice.") for n in range(30))
+    summary = Summary(today=TODAY, admins=(dataclasses.replace(bakery, flagged_lines=rows),))
+    nl = render_summary(summary, language="nl", max_rows=20, charts=False)
+    assert "… en nog 10 regels: zie `connector matches`" in nl.text and "… en nog 10 regels: zie" in nl.html
+    assert len(re.findall(r"^14 okt 2026  Tegenpartij \d+ ", nl.text, flags=re.MULTILINE)) == 20
+    assert "Reden: Uitbetaling van een betaalprovider: deze bundelt" in nl.text
+    en = render_summary(summary, language="en", max_rows=20, charts=False)
+    assert "… and 10 more: see `connector matches`" in en.text
+    assert "Received too much" not in en.text  # no overpayment among them
 
 
 def test_templates_dir_overrides_by_language_and_can_extend_the_builtin(tmp_path):

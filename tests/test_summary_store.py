@@ -1,6 +1,6 @@
 """Summaries made without a fresh cycle (the `summary` and `weekly` jobs) read their lists back from the
-store: suggestions awaiting a decision, payments booked and matched, the bellijst with the last contact,
-and a recorded dispute. A combined summary that bounced is at the top of the next one."""
+store: suggestions awaiting a decision, payments booked and matched, flagged bank lines, the bellijst
+with the last contact, and a recorded dispute. A combined summary that bounced is at the top of the next one."""
 
 from __future__ import annotations
 
@@ -22,13 +22,22 @@ from connector.dunning.model import DunningStep, Via
 from connector.notify.mailer import SmtpMailer
 from connector.reconcile.model import Match
 from connector.records import BankMutation, Contact
+from connector.service.cycle import AdminOutcome
+from connector.service.reconcile_step import reconcile_administration
 from connector.store import Store
 from connector.store.dunning_store import DunningStore
 from connector.store.outbox import Outbox
 from connector.store.reconciliations import ReconciliationStore
 from connector.summary.deliver import send_summaries
-from connector.summary.from_cycle import admin_summaries_from_store
-from connector.summary.model import AutoMatch, CallListRow, HoldDue, Suggestion, Summary
+from connector.summary.from_cycle import admin_summaries_from_store, admin_summary_from_outcome
+from connector.summary.model import (
+    AutoMatch,
+    CallListRow,
+    FlaggedLine,
+    HoldDue,
+    Suggestion,
+    Summary,
+)
 from connector.summary.render import render_summary
 from tests.summary_samples import TODAY, bakery_invoices
 
@@ -128,6 +137,77 @@ def test_a_weekly_summary_counts_the_week(tmp_path, store):
     assert [row.customer for row in admin.call_list] == ["Garage Noord"]
 
 
+def bank_lines(store: Store) -> None:
+    """Money no invoice explains: a Mollie payout, a tax refund, EUR 90 paid too much on 2026-0001, and two
+    payments both naming 2026-0005."""
+    store.add_mutations(ADMIN, [
+        BankMutation(host_id=f"f{n}", date=TODAY - timedelta(days=n), amount=Decimal(amount),
+                     counterparty_name=name, description=text)
+        for n, amount, name, text in (
+            (1, "1234.56", "Stichting Mollie Payments", "Uitbetaling st-2026-10-12"),
+            (2, "311.00", "BELASTINGDIENST", "teruggaaf omzetbelasting 3e kw"),
+            (3, "1300.00", "HOTEL ZEEZICHT", "factuur 2026-0001"),
+            (4, "181.50", "PIETERSEN GROENTE", "2026-0005"),
+            (5, "181.50", "PIETERSEN GROENTE", "factuur 2026-0005"))])
+
+
+def summaries_both_ways(tmp_path: Path, store: Store):
+    """The summary after a reconciliation run, once from the cycle's outcome and once from the store."""
+    admin = config(tmp_path).administrations[0]
+    reconciled = reconcile_administration(admin, store, None)
+    outcome = AdminOutcome(key=admin.key, name=admin.name, package=admin.package.value,
+                           open_invoices=tuple(store.open_invoices(ADMIN)), flagged_lines=reconciled.flagged_lines)
+    (stored,) = admin_summaries_from_store(config(tmp_path), store, today=TODAY)
+    return admin_summary_from_outcome(outcome, store, today=TODAY), stored
+
+
+def test_flagged_bank_lines_are_the_same_from_a_cycle_and_from_the_store(tmp_path, store):
+    bank_lines(store)
+    from_cycle, from_store = summaries_both_ways(tmp_path, store)
+    assert from_cycle.flagged_lines == from_store.flagged_lines
+    assert [(f.date, f.counterparty, f.kind, f.amount, f.invoice_number) for f in from_store.flagged_lines] == [
+        (TODAY - timedelta(days=5), "PIETERSEN GROENTE", "ambiguous", Decimal("181.50"), "2026-0005"),
+        (TODAY - timedelta(days=4), "PIETERSEN GROENTE", "ambiguous", Decimal("181.50"), "2026-0005"),
+        (TODAY - timedelta(days=3), "HOTEL ZEEZICHT", "overpayment", Decimal("90.00"), "2026-0001"),
+        (TODAY - timedelta(days=2), "BELASTINGDIENST", "not_a_customer_payment", Decimal("311.00"), ""),
+        (TODAY - timedelta(days=1), "Stichting Mollie Payments", "psp_payout", Decimal("1234.56"), "")]
+    assert from_store.overpaid == Decimal("90.00")
+
+    text = render_summary(Summary(today=TODAY, admins=(from_store,)), charts=False).text
+    assert "Te veel ontvangen          €\u00a090,00 (1 betaling; terugbetalen of verrekenen)" in text
+    section = text.split("-- Bankregels die aandacht vragen --\n")[1].split("\n\n")[0].splitlines()
+    assert section[4:6] == [
+        "11 okt 2026  HOTEL ZEEZICHT                    € 90,00  dubbel of te veel betaald (factuur 2026-0001)",
+        ("    Reden: Er is € 90,00 meer betaald dan er op factuur 2026-0001 openstaat: terugbetalen of als "
+         "tegoed voor deze klant laten staan.")]
+    assert section[8] == "13 okt 2026  Stichting Mollie Payments      € 1.234,56  uitbetaling betaalprovider"
+    english = render_summary(Summary(today=TODAY, admins=(from_store,)), language="en", charts=False).text
+    assert "13 Oct 2026  Stichting Mollie Payments       €1,234.56  payment-provider payout" in english
+
+
+def test_a_dismissed_flag_is_left_out_both_ways(tmp_path, store):
+    bank_lines(store)
+    summaries_both_ways(tmp_path, store)
+    results = ReconciliationStore(store)
+    (payout,) = [r for r in results.open_results(ADMIN, ("flag",)) if r.rule == "psp_payout"]
+    results.decide(ADMIN, payout.id, "rejected")  # `connector matches reject`: booked on the clearing account
+    from_cycle, from_store = summaries_both_ways(tmp_path, store)
+    assert from_cycle.flagged_lines == from_store.flagged_lines
+    assert "psp_payout" not in {f.kind for f in from_store.flagged_lines} and len(from_store.flagged_lines) == 4
+
+
+def test_a_booked_bank_line_is_no_longer_flagged(tmp_path, store):
+    bank_lines(store)
+    summaries_both_ways(tmp_path, store)
+    store.apply_batch(ADMIN, Batch(stream=Stream.MUTATIONS, removed_ids=("f1", "f2")))
+    (admin,) = admin_summaries_from_store(config(tmp_path), store, today=TODAY)
+    assert [f.kind for f in admin.flagged_lines] == ["ambiguous", "ambiguous", "overpayment"]
+    assert admin.flagged_lines[2] == FlaggedLine(
+        date=TODAY - timedelta(days=3), counterparty="HOTEL ZEEZICHT", amount=Decimal("90.00"), kind="overpayment",
+        invoice_number="2026-0001",
+        reason="Paid EUR 90.00 more than invoice 2026-0001 has open: refund it or keep it as a credit for this customer.")
+
+
 class _Refuse:
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         return "550 5.1.1 mailbox unavailable"
@@ -154,3 +234,14 @@ def test_a_combined_summary_that_bounced_is_at_the_top_of_the_next_one(tmp_path,
     attention = message.get_body(("plain",)).get_content().split("== ACTIE NODIG (1) ==")[1].split("\n\n")[0]
     assert "E-mail niet afgeleverd: summary_email → acc@kantoor.example: failed: recipients refused: " \
            "acc@kantoor.example (550 5.1.1 mailbox unavailable)" in attention
+
+
+def test_paying_an_invoice_the_package_no_longer_lists_as_open_is_a_double_payment(tmp_path, store):
+    """The invoice is paid (it left the open set); the same amount comes in again quoting it."""
+    store.apply_batch(ADMIN, Batch(stream=Stream.INVOICES, removed_ids=("i5",)))
+    store.add_mutations(ADMIN, [BankMutation(host_id="again", date=TODAY, amount=Decimal("181.50"),
+                                             counterparty_name="PIETERSEN GROENTE", description="factuur 2026-0005")])
+    reconciled = reconcile_administration(config(tmp_path).administrations[0], store, None)
+    assert not [m for m in reconciled.result.auto() if m.mutation_id == "again"], "never booked a second time"
+    (flag,) = [f for f in reconciled.result.flags if f.mutation_id == "again"]
+    assert flag.kind == "overpayment" and "already paid" in flag.reason

@@ -35,7 +35,14 @@ from connector.store import Store
 from connector.store.dunning_store import DunningStore
 from connector.store.leases import AdminLeases
 from connector.summary.from_store import holds_due
-from connector.summary.model import AttentionItem, AutoMatch, CallListRow, HoldDue, Suggestion
+from connector.summary.model import (
+    AttentionItem,
+    AutoMatch,
+    CallListRow,
+    FlaggedLine,
+    HoldDue,
+    Suggestion,
+)
 
 log = logging.getLogger("connector.cycle")
 
@@ -65,6 +72,7 @@ class AdminOutcome:
     open_invoices: tuple[Invoice, ...] = ()
     auto_matches: list[AutoMatch] = field(default_factory=list)
     suggestions: list[Suggestion] = field(default_factory=list)
+    flagged_lines: list[FlaggedLine] = field(default_factory=list)
     call_list: list[CallListRow] = field(default_factory=list)
     holds_due: list[HoldDue] = field(default_factory=list)
     attention: list[AttentionItem] = field(default_factory=list)
@@ -212,6 +220,7 @@ class _AdminCycle:
         self.outcome.reconcile = outcome
         self.outcome.auto_matches = outcome.auto_matches
         self.outcome.suggestions = outcome.suggestions
+        self.outcome.flagged_lines = outcome.flagged_lines
         for error in outcome.booking_errors:
             self.outcome.attention.append(AttentionItem(kind="other", message=error, admin=self.admin.name))
 

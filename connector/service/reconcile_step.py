@@ -22,7 +22,7 @@ from connector.records import BankMutation, Contact, Invoice, Package
 from connector.store import Store
 from connector.store.outbox import Outbox
 from connector.store.reconciliations import ReconciliationStore
-from connector.summary.model import AutoMatch, Suggestion
+from connector.summary.model import AutoMatch, FlaggedLine, Suggestion
 
 log = logging.getLogger("connector.reconcile")
 
@@ -39,6 +39,7 @@ class ReconcileOutcome:
     probable_payments: dict[str, str] = field(default_factory=dict)
     auto_matches: list[AutoMatch] = field(default_factory=list)
     suggestions: list[Suggestion] = field(default_factory=list)
+    flagged_lines: list[FlaggedLine] = field(default_factory=list)
 
 
 def payment_key(admin: str, match: Match) -> str:
@@ -64,7 +65,7 @@ def reconcile_administration(admin: AdministrationConfig, store: Store, adapter:
     if admin.payments.book == "auto" and adapter is not None and adapter.capabilities.books_payments:
         outcome.booked, outcome.booking_errors = book_matches(
             admin, store, adapter, result.auto(), {m.host_id: m for m in mutations}, dry_run=dry_run)
-    _describe(outcome, invoices + closed, contacts, mutations)
+    _describe(outcome, invoices + closed, contacts, mutations, _dismissed_flags(store, admin.key))
     return outcome
 
 
@@ -127,8 +128,15 @@ def _own_names(admin: AdministrationConfig) -> tuple[str, ...]:
     return tuple(dict.fromkeys(n for n in (admin.name, admin.dunning.creditor.name) if n))
 
 
+def _dismissed_flags(store: Store, admin: str) -> set[tuple[str, str]]:
+    """Flagged (bank line, invoice) pairs the accountant has decided on: the store keeps that decision
+    instead of the fresh flag, so the summary leaves them out as the stored results do."""
+    return {(r.mutation_id, r.invoice_id) for r in ReconciliationStore(store).open_results(admin, ("flag",))
+            if r.decision}
+
+
 def _describe(outcome: ReconcileOutcome, invoices: Sequence[Invoice], contacts: Sequence[Contact],
-              mutations: Sequence[BankMutation]) -> None:
+              mutations: Sequence[BankMutation], dismissed: set[tuple[str, str]]) -> None:
     """Summary rows in the accountant's terms: customer names and invoice numbers, not ids."""
     invoice_by_id = {i.host_id: i for i in invoices}
     name_by_contact = {c.host_id: c.name for c in contacts}
@@ -155,3 +163,11 @@ def _describe(outcome: ReconcileOutcome, invoices: Sequence[Invoice], contacts: 
             date=mutation.date, customer=name_by_contact.get(invoice.contact_id) or mutation.counterparty_name,
             invoice_numbers=tuple(invoice_by_id[m.invoice_id].number for m in options),
             amount=mutation.amount, reason=best.reason, confidence=best.confidence))
+    for flag in outcome.result.flags:
+        mutation = mutation_by_id.get(flag.mutation_id)
+        if mutation is None or (flag.mutation_id, flag.invoice_id) in dismissed:
+            continue
+        invoice = invoice_by_id.get(flag.invoice_id)
+        outcome.flagged_lines.append(FlaggedLine(
+            date=mutation.date, counterparty=mutation.counterparty_name, amount=flag.amount, kind=flag.kind,
+            reason=flag.reason, invoice_number=invoice.number if invoice else flag.invoice_id))

@@ -6,6 +6,7 @@ from connector.summary.model import (
     AttentionItem,
     AutoMatch,
     CallListRow,
+    FlaggedLine,
     HoldDue,
     KeyFigures,
     SentLevel,
@@ -15,6 +16,6 @@ from connector.summary.model import (
 )
 
 __all__ = [
-    "AdminSummary", "AgingRow", "AttentionItem", "AutoMatch", "CallListRow", "HoldDue", "KeyFigures",
-    "SentLevel", "Suggestion", "Summary", "build_summary",
+    "AdminSummary", "AgingRow", "AttentionItem", "AutoMatch", "CallListRow", "FlaggedLine", "HoldDue",
+    "KeyFigures", "SentLevel", "Suggestion", "Summary", "build_summary",
 ]

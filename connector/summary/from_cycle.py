@@ -1,7 +1,7 @@
 """Map what a cycle did (or what the store knows) onto AdminSummary records.
 
 The cycle's AdminOutcome is read by attribute name, so when the cycle grows fields named
-`sent_levels`, `auto_matches`, `suggestions`, `call_list`, `holds_due` or `attention`
+`sent_levels`, `auto_matches`, `suggestions`, `flagged_lines`, `call_list`, `holds_due` or `attention`
 holding the model's records, they show up in the summary without a change here.
 The store supplies what a single run cannot know: sales for DSO, the DSO of a week ago,
 and e-mails that failed.
@@ -30,7 +30,7 @@ SUMMARY_RUN_KIND = "summary"
 CYCLE_RUN_KIND = "cycle"
 TREND_MIN_AGE_DAYS = 7
 FAILED_EMAIL_WINDOW_DAYS = 7
-_OPTIONAL_LISTS = ("auto_matches", "suggestions", "call_list", "holds_due")
+_OPTIONAL_LISTS = ("auto_matches", "suggestions", "flagged_lines", "call_list", "holds_due")
 SUPERSEDED = "superseded by "  # a pending summary closed because a newer one went out: nothing to report
 
 
@@ -63,8 +63,8 @@ def admin_summaries_from_report(report: Any, store: Store) -> list[AdminSummary]
 def admin_summaries_from_store(config: ConnectorConfig, store: Store, *, today: date,
                                sent_since: datetime | None = None) -> list[AdminSummary]:
     """Without a fresh cycle (summary-only and weekly jobs): the last cycle's status, the stored invoices,
-    the open suggestions and holds, and what happened since `sent_since` (default: the start of the
-    last cycle): sent per level, payments booked, the bellijst."""
+    the open suggestions, flagged bank lines and holds, and what happened since `sent_since` (default: the
+    start of the last cycle): sent per level, payments booked, the bellijst."""
     out = []
     for admin in config.administrations:
         if not admin.enabled:

@@ -1,7 +1,7 @@
 """The summary's lists from what the store remembers, for summaries made without a fresh cycle.
 
-A `summary` or `weekly` job has no cycle report: the suggestions still awaiting a decision,
-the payments booked (or matched but not booked) in the window, the bellijst of the calls
+A `summary` or `weekly` job has no cycle report: the suggestions and flagged bank lines still
+awaiting a decision, the payments booked (or matched but not booked) in the window, the bellijst of the calls
 planned in the window and the holds falling due are read back from the reconciliation
 results, the outbox, the recorded dunning steps and the holds. The cycle uses `holds_due` too, so
 both kinds of summary say the same about a dispute.
@@ -11,35 +11,38 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 from connector.dunning.holds import Hold, HoldKind
 from connector.dunning.last_contact import last_contact
 from connector.dunning.model import DunningStep, Via
 from connector.money import D
+from connector.reconcile.model import FlagKind
 from connector.records import Contact, Invoice
-from connector.service.reconcile_step import PAYMENT_KIND
+from connector.service.reconcile_step import PAYMENT_KIND, RECENTLY_CLOSED_DAYS
 from connector.store import Store
 from connector.store.dunning_store import DunningStore
 from connector.store.outbox import SENT, Outbox
 from connector.store.reconciliations import ReconciliationStore, StoredResult
-from connector.summary.model import AutoMatch, CallListRow, HoldDue, Suggestion
+from connector.summary.model import AutoMatch, CallListRow, FlaggedLine, HoldDue, Suggestion
 
 HOLDS_DUE_WINDOW_DAYS = 7
 
 
 def stored_lists(store: Store, admin: str, *, today: date, since: datetime | None) -> dict[str, Any]:
-    """`auto_matches`, `suggestions`, `call_list` and `holds_due` for build_summary; `since` bounds
-    what counts as "this period" (bookings, calls), None meaning nothing happened yet."""
+    """`auto_matches`, `suggestions`, `flagged_lines`, `call_list` and `holds_due` for build_summary;
+    `since` bounds what counts as "this period" (bookings, calls), None meaning nothing happened yet."""
     invoices = {i.host_id: i for i in store.open_invoices(admin)}
     closed = {i.host_id: i for i in store.closed_invoices(admin, since)} if since else {}
     known = {**closed, **invoices}
+    recent = {i.host_id: i for i in store.closed_invoices(admin, store.now() - timedelta(days=RECENTLY_CLOSED_DAYS))}
     contacts = {c.host_id: c for c in store.contacts(admin)}
     dunning = DunningStore(store)
     holds = dunning.holds(admin, include_released=True)
     return {
         "auto_matches": auto_matches(store, admin, known, contacts, since=since),
         "suggestions": suggestions(store, admin, known, contacts),
+        "flagged_lines": flagged_lines(store, admin, {**recent, **invoices}),
         "call_list": call_list(dunning.steps(admin), holds, invoices, contacts, today=today, since=since),
         "holds_due": holds_due([h for h in holds if h.released_on is None], tuple(invoices.values()), contacts,
                                today),
@@ -89,6 +92,22 @@ def suggestions(store: Store, admin: str, invoices: Mapping[str, Invoice],
             date=mutation.date, customer=_customer(invoices[best.invoice_id], contacts) or mutation.counterparty_name,
             invoice_numbers=tuple(invoices[r.invoice_id].number for r in options), amount=mutation.amount,
             reason=best.reason, confidence=float(best.confidence) if best.confidence else None))
+    return rows
+
+
+def flagged_lines(store: Store, admin: str, invoices: Mapping[str, Invoice]) -> list[FlaggedLine]:
+    """Flagged bank lines nobody has decided on, named as the cycle names them; `invoices` holds the
+    recently closed ones too, as the cycle's reconciliation does (a double payment names a paid invoice)."""
+    mutations = {m.host_id: m for m in store.unbooked_mutations(admin)}
+    rows = []
+    for result in _open(store, admin, "flag"):
+        mutation, invoice = mutations.get(result.mutation_id), invoices.get(result.invoice_id)
+        if mutation is None:
+            continue
+        rows.append(FlaggedLine(
+            date=mutation.date, counterparty=mutation.counterparty_name, amount=D(result.amount),
+            kind=cast(FlagKind, result.rule), reason=result.reason,
+            invoice_number=invoice.number if invoice else result.invoice_id))
     return rows
 
 

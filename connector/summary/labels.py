@@ -41,6 +41,10 @@ _NL: dict[str, Any] = {
     "trend_worse": "trager betaald",
     "trend_same": "gelijk",
     "customers_overdue": "Klanten met achterstand",
+    "overpaid": "Te veel ontvangen",
+    "payments": "betalingen",
+    "payment_one": "betaling",
+    "overpaid_action": "terugbetalen of verrekenen",
     "aging": "Ouderdom openstaande posten",
     "bucket": "Ouderdom",
     "count": "Aantal",
@@ -72,6 +76,12 @@ _NL: dict[str, Any] = {
     "no_suggestions": "Geen voorstellen open.",
     "reason": "Reden",
     "confidence": "Zekerheid",
+    "flagged": "Bankregels die aandacht vragen",
+    "no_flagged": "Geen bankregels die aandacht vragen.",
+    "counterparty": "Tegenpartij",
+    "flag_kinds": {"psp_payout": "uitbetaling betaalprovider", "not_a_customer_payment": "geen klantbetaling",
+                   "overpayment": "dubbel of te veel betaald", "ambiguous": "meerdere betalingen voor één factuur"},
+    "more_flagged": "… en nog {n} regels: zie `connector matches`",
     "call_list": "Bellijst",
     "no_call_list": "Niemand om te bellen.",
     "phone": "Telefoon",
@@ -120,6 +130,10 @@ _EN: dict[str, Any] = {
     "trend_worse": "paid later",
     "trend_same": "unchanged",
     "customers_overdue": "Customers overdue",
+    "overpaid": "Received too much",
+    "payments": "payments",
+    "payment_one": "payment",
+    "overpaid_action": "refund or settle",
     "aging": "Aging of open items",
     "bucket": "Age",
     "count": "Count",
@@ -150,6 +164,12 @@ _EN: dict[str, Any] = {
     "no_suggestions": "No open suggestions.",
     "reason": "Reason",
     "confidence": "Confidence",
+    "flagged": "Bank lines that need attention",
+    "no_flagged": "No bank lines need attention.",
+    "counterparty": "Counterparty",
+    "flag_kinds": {"psp_payout": "payment-provider payout", "not_a_customer_payment": "not a customer payment",
+                   "overpayment": "paid twice or too much", "ambiguous": "several payments for one invoice"},
+    "more_flagged": "… and {n} more: see `connector matches`",
     "call_list": "Call list",
     "no_call_list": "Nobody to call.",
     "phone": "Phone",
@@ -191,6 +211,9 @@ class Labels:
 
     def level_name(self, key: str) -> str:
         return self._words["levels"].get(key, key.replace("_", " "))
+
+    def flag_kind(self, kind: str) -> str:
+        return self._words["flag_kinds"].get(kind, kind.replace("_", " "))
 
     def contact(self, kind: str, what: str = "") -> str:
         """The last contact in words: the level sent, or the hold recorded with its reason."""

@@ -14,6 +14,7 @@ from typing import Literal
 
 from connector.aging import aging
 from connector.money import ZERO
+from connector.reconcile.model import FlagKind
 from connector.records import Invoice
 from connector.summary import figures
 
@@ -91,6 +92,20 @@ class Suggestion:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class FlaggedLine:
+    """A bank line that needs a person but pays no invoice (a reconciliation flag), in the accountant's
+    terms: who paid, and the invoice number when the flag names one. `amount` is the flag's: the excess
+    for an overpayment, else the whole payment."""
+
+    date: date
+    counterparty: str
+    amount: Decimal
+    kind: FlagKind
+    reason: str
+    invoice_number: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class CallListRow:
     """One line of the bellijst: a customer to phone, with what is open and the last contact with them
     (`last_contact_kind` and `last_contact_what` as connector.dunning.last_contact has them: a "step"
@@ -139,6 +154,7 @@ class AdminSummary:
     sent: tuple[SentLevel, ...] = ()
     auto_matches: tuple[AutoMatch, ...] = ()
     suggestions: tuple[Suggestion, ...] = ()
+    flagged_lines: tuple[FlaggedLine, ...] = ()
     call_list: tuple[CallListRow, ...] = ()
     holds_due: tuple[HoldDue, ...] = ()
     attention: tuple[AttentionItem, ...] = ()
@@ -146,6 +162,15 @@ class AdminSummary:
     @property
     def ok(self) -> bool:
         return self.status == "ok"
+
+    @property
+    def overpayments(self) -> tuple[FlaggedLine, ...]:
+        """Money received that no open invoice accounts for: the accountant refunds or settles it."""
+        return tuple(line for line in self.flagged_lines if line.kind == "overpayment")
+
+    @property
+    def overpaid(self) -> Decimal:
+        return sum((line.amount for line in self.overpayments), ZERO)
 
     @property
     def sent_total(self) -> int:
@@ -209,6 +234,7 @@ def build_summary(
     sent: Iterable[SentLevel] = (),
     auto_matches: Iterable[AutoMatch] = (),
     suggestions: Iterable[Suggestion] = (),
+    flagged_lines: Iterable[FlaggedLine] = (),
     call_list: Iterable[CallListRow] = (),
     holds_due: Iterable[HoldDue] = (),
     attention: Iterable[AttentionItem] = (),
@@ -241,6 +267,7 @@ def build_summary(
         sent=tuple(sent),
         auto_matches=tuple(sorted(auto_matches, key=lambda m: (m.date, m.customer, m.invoice_number))),
         suggestions=tuple(suggestions),
+        flagged_lines=tuple(sorted(flagged_lines, key=lambda f: (f.date, f.counterparty, f.kind, f.amount))),
         call_list=tuple(sorted(call_list, key=lambda r: (-r.days_overdue, -r.amount, r.customer))),
         holds_due=tuple(sorted(holds_due, key=lambda h: (h.due_date, h.kind, h.customer))),
         attention=_attention(name, status, error, needs_attention, attention),
