@@ -71,11 +71,13 @@ def demo_lines(items: Sequence[OpenItem], today: date) -> list[StatementLine]:
 
 def write_camt053(path: Path, lines: Sequence[StatementLine], *, account: str = ACCOUNT,
                   statement_id: str = "DEMO-1") -> Path:
-    """Write one camt.053.001.02 statement with the given lines, balances included."""
+    """Write one camt.053.001.02 statement with the given lines (at least one), balances included."""
+    if not lines:
+        raise ValueError("a statement needs at least one line: its period comes from the lines")
     opening = Decimal("10000.00")
     closing = opening + sum((line.amount for line in lines), Decimal("0"))
-    first = min((line.booked for line in lines), default=date.today())
-    last = max((line.booked for line in lines), default=first)
+    first = min(line.booked for line in lines)
+    last = max(line.booked for line in lines)
     entries = "".join(_entry(index, line, account) for index, line in enumerate(lines, start=1))
     path.write_text(
         '<?xml version="1.0" encoding="UTF-8"?>\n'
