@@ -1,10 +1,14 @@
 """Bank statement files (camt.053/.052/.054 and MT940 of Dutch banks) to `BankMutation` records.
 
 Public API:
-    parse_file(path) -> ParsedFile             one file, all-or-nothing (raises BankFileError)
-    import_files(paths, account=None)          many files, errors as data, de-duplicated by key;
+    parse_file(path, runs=None) -> ParsedFile  one file, all-or-nothing (raises BankFileError)
+    import_files(paths, account=None, runs=None)
+                                               many files, errors as data, de-duplicated by key;
                                                with `account`, files of other accounts refused
     write_mutations_csv(mutations, path)       the import-bank CSV
+
+`runs` is the `RunState` earlier imports stored (`.runs` of a ParsedFile / ImportResult is
+the state after): with it a statement page or report continuing an imported one counts on.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from connector.bankfiles.importer import (
     import_files,
     parse_file,
 )
+from connector.bankfiles.runs import RunState
 from connector.bankfiles.text import mask_account, mask_ibans
 
 __all__ = [
@@ -33,6 +38,7 @@ __all__ = [
     "FileSummary",
     "ImportResult",
     "ParsedFile",
+    "RunState",
     "detect_format",
     "format_amount",
     "import_files",

@@ -31,7 +31,7 @@ from connector.bankfiles.camt_details import (
 )
 from connector.bankfiles.entry import StatementEntry, StatementInfo
 from connector.bankfiles.errors import BankFileError
-from connector.bankfiles.sequence import Runs, StatementMark, page_number, parse_moment
+from connector.bankfiles.sequence import StatementMark, page_number, parse_moment
 from connector.bankfiles.text import bank_name, compact, iban_or_empty
 
 _MESSAGES = {"BkToCstmrStmt": "Stmt", "BkToCstmrAcctRpt": "Rpt", "BkToCstmrDbtCdtNtfctn": "Ntfctn"}
@@ -92,7 +92,6 @@ def read_camt(path: Path, *, display_name: str | None = None) -> Iterator[Statem
     container = ""
     statement: _StatementState | None = None
     index = 0
-    runs = Runs()
     try:
         for event, element in events:
             namespace, local = _split_tag(element.tag)
@@ -107,7 +106,7 @@ def read_camt(path: Path, *, display_name: str | None = None) -> Iterator[Statem
                         container = _MESSAGES[local]
                         version = version or {"Stmt": "camt.053", "Rpt": "camt.052", "Ntfctn": "camt.054"}[container]
                 elif local == container and names is not None:
-                    statement = _StatementState(index=index, names=names, file=file, version=version, runs=runs)
+                    statement = _StatementState(index=index, names=names, file=file, version=version)
                 continue
             if statement is None or names is None:
                 continue
@@ -150,10 +149,8 @@ def _release(element: etree._Element) -> None:
 class _StatementState:
     """What we know about the statement being read: its header and the running totals."""
 
-    def __init__(self, *, index: int, names: _Names, file: str, version: str, runs: Runs) -> None:
+    def __init__(self, *, index: int, names: _Names, file: str, version: str) -> None:
         self.index = index
-        self.runs = runs
-        self.sequence = index
         self.names = names
         self.file = file
         self.version = version
@@ -162,7 +159,9 @@ class _StatementState:
         self.bank = ""
         self.identifier = ""
         self.opening: Decimal | None = None
+        self.opened_on: date | None = None
         self.closing: Decimal | None = None
+        self.mark = StatementMark(account="", currency="")
         self.total = Decimal(0)
         self.entries = 0
         self._header_read = False
@@ -196,7 +195,15 @@ class _StatementState:
                 self.closing = amount
             elif self.opening is None or code == "OPBD":
                 self.opening = amount
-        self.sequence = self.runs.sequence(self.index, self._mark(container, parts))
+                self.opened_on = self._balance_day(balance)
+        self.mark = self._mark(container, parts)
+
+    def _balance_day(self, balance: etree._Element) -> date | None:
+        """The balance's date; None when unreadable (it only steers the count, never rejects a file)."""
+        try:
+            return parse_date(balance.find(self.names("Dt")), self.names, file=self.file)
+        except BankFileError:
+            return None
 
     def _mark(self, container: etree._Element, parts: list[str]) -> StatementMark:
         """Sequence number, page and period: what tells a next page or report from a repeat."""
@@ -205,7 +212,7 @@ class _StatementState:
         local = container.tag[self.names.prefix_length:]
         return StatementMark(
             account=self.account, currency=self.currency, reference=statement_id, number=electronic or legal,
-            page=page_number(container.findtext(n(f"{local}Pgntn/PgNb"))),
+            page=page_number(container.findtext(n(f"{local}Pgntn/PgNb"))), day=self.opened_on,
             start=parse_moment(container.findtext(n("FrToDt/FrDtTm"))),
             end=parse_moment(container.findtext(n("FrToDt/ToDtTm"))),
         )
@@ -245,7 +252,7 @@ class _StatementState:
             self.total += row.amount
             self.entries += 1
             yield StatementEntry(
-                account=self.account, sequence=self.sequence, booking_date=booked, amount=row.amount,
+                account=self.account, statement=self.index, mark=self.mark, booking_date=booked, amount=row.amount,
                 currency=currency, counterparty_name=row.name, counterparty_iban=iban_or_empty(row.iban),
                 description=row.description, end_to_end_id=row.end_to_end_id,
                 creditor_reference=row.creditor_reference,
@@ -257,7 +264,7 @@ class _StatementState:
         return StatementInfo(
             index=self.index, format=self.version, account=self.account, bank=self.bank,
             currency=self.currency, identifier=self.identifier, opening=self.opening,
-            closing=self.closing, total=self.total, entries=self.entries,
+            closing=self.closing, total=self.total, entries=self.entries, mark=self.mark,
         )
 
 

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from connector.bankfiles.sequence import StatementMark
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class StatementEntry:
@@ -17,9 +19,9 @@ class StatementEntry:
 
     Attributes:
         account: the own account the statement is for (normalised, may be a non-IBAN number).
-        sequence: index (from 0) of the first statement (Stmt / :20: block) of the run this
-            entry's statement belongs to: pages of one statement share it (`sequence.continues`),
-            and identical entries are counted per run.
+        statement: index (from 0) of the entry's statement (Stmt / :20: block) in the file.
+        mark: that statement's place among the others (number, page, period), which decides
+            the run identical entries are counted in (`runs.RunBook`).
         booking_date: the bank's booking date (value date when a file has no booking date).
         amount: signed; money in is positive.
         end_to_end_id: the payer's end-to-end id (camt EndToEndId, MT940 /EREF/).
@@ -29,7 +31,8 @@ class StatementEntry:
     """
 
     account: str
-    sequence: int
+    statement: int
+    mark: StatementMark
     booking_date: date
     amount: Decimal
     currency: str
@@ -50,6 +53,7 @@ class StatementInfo:
         format: "mt940" or the camt message version such as "camt.053.001.02".
         opening / closing: booked balances when the file gives them (signed).
         total: the sum of the entries this reader produced for the statement.
+        mark: as on the statement's entries; also there when it has none.
     """
 
     index: int
@@ -62,6 +66,7 @@ class StatementInfo:
     closing: Decimal | None = None
     total: Decimal = Decimal(0)
     entries: int = 0
+    mark: StatementMark | None = None
 
     @property
     def balance_ok(self) -> bool | None:

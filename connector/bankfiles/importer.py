@@ -2,14 +2,15 @@
 
 `parse_file` raises on the first problem, so a half-read file never reaches the store;
 `import_files` catches that per file, so one bad download does not stop the others, and
-drops entries another file already delivered (same key).
+drops entries another file already delivered (same key). Both take the run state of earlier
+imports (`runs.RunState`) and give the new one back, for the caller to store with the entries.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from connector.bankfiles.entry import StatementEntry, StatementInfo
 from connector.bankfiles.errors import BankFileError, FileError
 from connector.bankfiles.keys import MutationKeys
 from connector.bankfiles.mt940_reader import decode, read_mt940
+from connector.bankfiles.runs import RunBook, RunState
 from connector.bankfiles.text import mask_account, mask_ibans, same_account, show_account
 from connector.records import BankMutation
 
@@ -36,6 +38,7 @@ class ParsedFile:
             had them (cumulative reports repeat entries).
         entries: with `parse_file(..., with_entries=True)`, the reader's entry behind each
             mutation (same order), for the bank's references a BankMutation has no field for.
+        runs: the run state after this file (the one passed in, carried on by its statements).
     """
 
     name: str
@@ -44,6 +47,7 @@ class ParsedFile:
     mutations: tuple[BankMutation, ...]
     duplicates: int = 0
     entries: tuple[StatementEntry, ...] = ()
+    runs: RunState = field(default_factory=RunState)
 
     @property
     def accounts(self) -> tuple[str, ...]:
@@ -87,11 +91,15 @@ class FileSummary:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ImportResult:
-    """The outcome of a batch: mutations of the files that could be read, and one error per other file."""
+    """The outcome of a batch: mutations of the files that could be read, and one error per other file.
+
+    `runs` is the run state after the files that were read; store it with their mutations.
+    """
 
     mutations: tuple[BankMutation, ...]
     errors: tuple[FileError, ...]
     files: tuple[FileSummary, ...]
+    runs: RunState = field(default_factory=RunState)
 
     @property
     def per_file(self) -> dict[str, int]:
@@ -115,16 +123,18 @@ def _entries(path: Path, name: str) -> Iterator[StatementEntry | StatementInfo]:
     raise BankFileError(name, "not a bank statement: expected camt.052/053/054 XML or MT940", 1)
 
 
-def parse_file(path: Path | str, *, name: str | None = None, with_entries: bool = False) -> ParsedFile:
+def parse_file(path: Path | str, *, name: str | None = None, with_entries: bool = False,
+               runs: RunState | None = None) -> ParsedFile:
     """Read one camt or MT940 file completely, or raise BankFileError naming file and line.
 
     `name` is what messages and `BankMutation.source` call the file (default: its file name);
     banks put the account's IBAN in export names, so an IBAN in it is masked. `with_entries`
-    keeps the reader's entries too (off by default: a year of entries is memory).
+    keeps the reader's entries too (off by default: a year of entries is memory). `runs` is
+    what earlier imports stored, so a page continuing an imported statement counts on.
     """
     path = Path(path)
     name = mask_ibans(name or path.name)
-    keys = MutationKeys()
+    keys = MutationKeys(RunBook(runs))
     seen: set[str] = set()
     mutations: list[BankMutation] = []
     entries: list[StatementEntry] = []
@@ -132,6 +142,7 @@ def parse_file(path: Path | str, *, name: str | None = None, with_entries: bool 
     duplicates = 0
     for item in _entries(path, name):
         if isinstance(item, StatementInfo):
+            keys.book.close(item.index, item.mark)
             statements.append(item)
             continue
         key = keys.key(item)
@@ -149,18 +160,22 @@ def parse_file(path: Path | str, *, name: str | None = None, with_entries: bool 
     formats = [s.format for s in statements if s.format]
     return ParsedFile(
         name=name, format=formats[0] if formats else "", statements=tuple(statements),
-        mutations=tuple(mutations), duplicates=duplicates, entries=tuple(entries),
+        mutations=tuple(mutations), duplicates=duplicates, entries=tuple(entries), runs=keys.book.state(),
     )
 
 
-def import_files(paths: Iterable[Path | str], *, account: str | None = None) -> ImportResult:
+def import_files(paths: Iterable[Path | str], *, account: str | None = None,
+                 runs: RunState | None = None) -> ImportResult:
     """Read several files; a bad file becomes a FileError and yields nothing, the others go on.
 
     Mutations are de-duplicated by key across the files, first file first, so overlapping
     downloads can be imported together. With `account` (the administration's own IBAN), a
     file holding a statement of any other account is refused as a whole: a private or a
     colleague's export dropped in the inbox must not become this administration's payments.
+    `runs` (what earlier imports stored) is carried from file to file; a refused file leaves
+    it as it was.
     """
+    state = runs or RunState()
     mutations: list[BankMutation] = []
     errors: list[FileError] = []
     files: list[FileSummary] = []
@@ -168,7 +183,7 @@ def import_files(paths: Iterable[Path | str], *, account: str | None = None) -> 
     for raw in paths:
         path = Path(raw)
         try:
-            parsed = parse_file(path)
+            parsed = parse_file(path, runs=state)
         except BankFileError as error:
             log.info("bank file rejected: %s", error)  # returned as data; the caller reports it
             errors.append(FileError.from_exception(error))
@@ -183,6 +198,7 @@ def import_files(paths: Iterable[Path | str], *, account: str | None = None) -> 
             log.info("bank file rejected: %s", foreign)
             errors.append(foreign)
             continue
+        state = parsed.runs
         fresh = [m for m in parsed.mutations if m.host_id not in seen]
         seen.update(m.host_id for m in fresh)
         mutations.extend(fresh)
@@ -193,7 +209,7 @@ def import_files(paths: Iterable[Path | str], *, account: str | None = None) -> 
         ))
         log.info("bank file %s: %s, %s, %d rows", parsed.name, parsed.format,
                  ", ".join(mask_account(a) for a in parsed.accounts), len(fresh))
-    return ImportResult(mutations=tuple(mutations), errors=tuple(errors), files=tuple(files))
+    return ImportResult(mutations=tuple(mutations), errors=tuple(errors), files=tuple(files), runs=state)
 
 
 def _foreign_account(parsed: ParsedFile, account: str | None) -> FileError | None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Iterator
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -20,7 +21,7 @@ from connector.bankfiles.entry import StatementEntry, StatementInfo, annotate_de
 from connector.bankfiles.errors import BankFileError
 from connector.bankfiles.mt940_blocks import Block, Field, Split, split_blocks
 from connector.bankfiles.mt940_details import interpret
-from connector.bankfiles.sequence import Runs, StatementMark, page_number
+from connector.bankfiles.sequence import StatementMark, page_number
 from connector.bankfiles.text import (
     VOLKSBANK_CODES,
     bank_code,
@@ -63,9 +64,8 @@ def read_mt940(text: str, *, file: str) -> Iterator[StatementEntry | StatementIn
     if not split.blocks:
         raise BankFileError(file, "no MT940 statement found (no :20:/:25:/:61: tags)", 1)
     _refuse_cut_off(split, file=file)
-    runs = Runs()
     for index, block in enumerate(split.blocks):
-        yield from _read_block(block, index, runs.sequence(index, _mark(block)), file=file)
+        yield from _read_block(block, index, file=file)
 
 
 def _refuse_cut_off(split: Split, *, file: str) -> None:
@@ -86,16 +86,15 @@ def _refuse_cut_off(split: Split, *, file: str) -> None:
                                   "but no statement: it looks cut off", split.last_line)
 
 
-def _mark(block: Block) -> StatementMark:
+def _mark(block: Block, *, account: str, currency: str, day: date | None) -> StatementMark:
     """What tells whether this statement continues the one before it (pages, :62M: -> :60M:)."""
     by_tag = {field.tag: field for field in reversed(block.fields)}
-    account, currency = split_account_currency(by_tag["25"].lines[0]) if "25" in by_tag else ("", "")
     numbering = by_tag.get("28C") or by_tag.get("28")
     number, _, page = (numbering.value if numbering else "").partition("/")
     reference = by_tag.get("20")
     return StatementMark(
         account=account, currency=currency, reference=reference.value if reference else "",
-        number=number.strip(), page=page_number(page),
+        number=number.strip(), page=page_number(page), day=day,
         opens_intermediate="60M" in by_tag, closes_intermediate="62M" in by_tag,
     )
 
@@ -104,12 +103,14 @@ def _context() -> mt940.models.Transactions:
     return mt940.models.Transactions(options=_OPTIONS)
 
 
-def _balance(field: Field, tags: dict[str, Any], *, file: str) -> tuple[Decimal, str]:
+def _balance(field: Field, tags: dict[str, Any], *, file: str) -> tuple[Decimal, str, date | None]:
     tag = tags[field.tag]
     try:
         data = tag.parse(_context(), field.value)
         balance = tag(_context(), data)[tag.slug]
-        return balance.amount.amount, (balance.amount.currency or "").strip().upper()
+        day = balance.date
+        return (balance.amount.amount, (balance.amount.currency or "").strip().upper(),
+                date(day.year, day.month, day.day) if day else None)
     except (RuntimeError, ValueError, ArithmeticError, TypeError, KeyError, AttributeError):
         raise BankFileError(file, f"balance :{field.tag}: not understood (expected C|D YYMMDD currency amount)",
                             field.line) from None
@@ -140,8 +141,8 @@ def _reference(data: dict[str, Any]) -> str:
     return "" if reference.upper() in _NO_REFERENCE else reference
 
 
-def _entry(field: Field, details_lines: list[str], *, sequence: int, account: str, currency: str,
-           volksbank: bool, file: str) -> StatementEntry:
+def _entry(field: Field, details_lines: list[str], *, statement: int, mark: StatementMark, account: str,
+           currency: str, volksbank: bool, file: str) -> StatementEntry:
     data = _statement_line(field, file=file, volksbank=volksbank)
     amount: Decimal = data["amount"].amount
     details = interpret(details_lines, volksbank=volksbank)
@@ -163,7 +164,8 @@ def _entry(field: Field, details_lines: list[str], *, sequence: int, account: st
         return_reason=details.return_reason, ultimate=details.ultimate, counterparty=name,
     )
     return StatementEntry(
-        account=account, sequence=sequence, booking_date=data.get("entry_date") or data["date"], amount=amount,
+        account=account, statement=statement, mark=mark, booking_date=data.get("entry_date") or data["date"],
+        amount=amount,
         currency=currency, counterparty_name=name, counterparty_iban=iban, description=description,
         end_to_end_id=details.end_to_end_id, creditor_reference=details.creditor_reference,
         bank_reference=_reference(data), line=field.line,
@@ -180,7 +182,7 @@ def _bank(block: Block, account: str, bic: str) -> str:
     return name
 
 
-def _read_block(block: Block, index: int, sequence: int, *, file: str) -> Iterator[StatementEntry | StatementInfo]:
+def _read_block(block: Block, index: int, *, file: str) -> Iterator[StatementEntry | StatementInfo]:
     fields = block.fields
     by_tag = {field.tag: field for field in reversed(fields)}  # first occurrence wins
     if "25" not in by_tag:
@@ -189,10 +191,11 @@ def _read_block(block: Block, index: int, sequence: int, *, file: str) -> Iterat
     opening_field = next((f for f in fields if f.tag in _OPENING), None)
     if opening_field is None:
         raise BankFileError(file, "statement without an opening balance (:60F:)", block.line)
-    opening, currency = _balance(opening_field, _OPENING, file=file)
+    opening, currency, opened_on = _balance(opening_field, _OPENING, file=file)
     closing_field = next((f for f in fields if f.tag in _CLOSING), None)
     closing = _balance(closing_field, _CLOSING, file=file)[0] if closing_field else None
     currency = currency or account_currency or "EUR"
+    mark = _mark(block, account=account, currency=currency, day=opened_on)
     bic = _HEADER_BIC.search(block.header)
     code = bank_code(account) or (bic.group(1)[:4] if bic else "")
     volksbank = code in VOLKSBANK_CODES
@@ -206,7 +209,7 @@ def _read_block(block: Block, index: int, sequence: int, *, file: str) -> Iterat
             if following.tag != "86":
                 break
             details.extend(following.lines)
-        entry = _entry(field, details, sequence=sequence, account=account, currency=currency,
+        entry = _entry(field, details, statement=index, mark=mark, account=account, currency=currency,
                        volksbank=volksbank, file=file)
         total += entry.amount
         count += 1
@@ -215,5 +218,5 @@ def _read_block(block: Block, index: int, sequence: int, *, file: str) -> Iterat
     yield StatementInfo(
         index=index, format="mt940", account=account, bank=_bank(block, account, bic.group(1) if bic else ""),
         currency=currency, identifier=identifier.value if identifier else "", opening=opening,
-        closing=closing, total=total, entries=count,
+        closing=closing, total=total, entries=count, mark=mark,
     )

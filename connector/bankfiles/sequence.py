@@ -1,4 +1,4 @@
-"""Which statements of a file form one run of bookings: pages of a statement go on, a repeat starts over.
+"""Which statements form one run of bookings: pages of a statement go on, a repeat starts over.
 
 The duplicate key counts identical entries (same day, amount, reference) within such a run,
 so the count must not restart on a new page of the same statement: page 2's EUR 10 from
@@ -15,13 +15,13 @@ A statement continues the one before it (same account and currency) when the fil
   as incremental camt.052 reports do; a period that overlaps the previous one repeats it.
 
 Anything else starts a new run, which for statements of different days changes nothing:
-the day is part of the key.
+the day is part of the key. `runs.RunBook` applies these rules across files too.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -32,6 +32,8 @@ class StatementMark:
         reference: MT940 :20:, camt Stmt/Id.
         number: MT940 :28C: statement number (before the "/"), camt ElctrncSeqNb or LglSeqNb.
         page: MT940 :28C: sequence number (after the "/"), camt StmtPgntn/PgNb; None when absent.
+        day: the date of the opening balance (MT940 :60F:/:60M:, camt OPBD/PRCD); None when
+            absent. Tells this year's statement 00001 from last year's.
         opens_intermediate / closes_intermediate: MT940 :60M: / :62M: (the statement goes on
             on another page).
         start / end: camt FrToDt.
@@ -42,6 +44,7 @@ class StatementMark:
     reference: str = ""
     number: str = ""
     page: int | None = None
+    day: date | None = None
     opens_intermediate: bool = False
     closes_intermediate: bool = False
     start: datetime | None = None
@@ -49,7 +52,7 @@ class StatementMark:
 
 
 def continues(previous: StatementMark | None, current: StatementMark) -> bool:
-    """Whether `current` carries on the run of `previous`, the statement just before it in the file."""
+    """Whether `current` carries on the run of `previous`, the statement just before it."""
     if previous is None or (previous.account, previous.currency) != (current.account, current.currency):
         return False
     if (previous.reference, previous.number, previous.page) == (current.reference, current.number, current.page):
@@ -67,6 +70,25 @@ def continues(previous: StatementMark | None, current: StatementMark) -> bool:
     return False
 
 
+def same_statement(stored: StatementMark, current: StatementMark) -> bool:
+    """Whether `current` is `stored` once more (a re-import or a re-export of that statement or page).
+
+    The statement number names it (a :20: or Stmt/Id may be new in every export), else the
+    reference; the page, the opening day and the period must agree too. Without a number or
+    a reference nothing can be told, so nothing is the same.
+    """
+    if (stored.account, stored.currency, stored.page) != (current.account, current.currency, current.page):
+        return False
+    if stored.number or current.number:
+        if stored.number != current.number:
+            return False
+    elif not stored.reference or stored.reference != current.reference:
+        return False
+    if stored.day is not None and current.day is not None and stored.day != current.day:
+        return False
+    return (stored.start, stored.end) == (current.start, current.end)
+
+
 def parse_moment(text: str | None) -> datetime | None:
     """An ISO date-time such as camt's FrDtTm; None when absent or unreadable (it only steers the count)."""
     try:
@@ -79,18 +101,3 @@ def page_number(text: str | None) -> int | None:
     """A page or sequence number such as "002" or "2"; None when there is none."""
     value = (text or "").strip()
     return int(value) if value.isdigit() else None
-
-
-class Runs:
-    """Numbers the runs of one file's statements; fed each statement's mark in file order."""
-
-    def __init__(self) -> None:
-        self._previous: StatementMark | None = None
-        self._sequence = 0
-
-    def sequence(self, index: int, mark: StatementMark) -> int:
-        """The `StatementEntry.sequence` of statement `index`: its own index, or that of the run it continues."""
-        if not continues(self._previous, mark):
-            self._sequence = index
-        self._previous = mark
-        return self._sequence

@@ -5,6 +5,10 @@ a file that was read is moved to `processed/`, a bad one to `rejected/` with the
 beside it, so nothing is read twice and nothing silently disappears. With the
 administration's `bank_files.account_iban` given, a statement of another account is such a
 bad file: imported from nowhere, moved to `rejected/`.
+
+Each file is keyed against what earlier files left of each account's runs of statements
+(`connector.bankfiles.runs`), so page 2 of a statement delivered in a later file counts on
+from page 1, and that state is stored in the same transaction as the file's bank lines.
 """
 
 from __future__ import annotations
@@ -16,8 +20,10 @@ from pathlib import Path
 
 from connector.bankfiles import import_files
 from connector.store import Store
+from connector.store.bank_runs import BankFileRuns, RunStateConflict
 
 IGNORED_SUFFIXES = (".part", ".tmp", ".crdownload")
+_ATTEMPTS = 3  # reads of the run state per file when another import stored one meanwhile
 
 
 @dataclass
@@ -57,14 +63,24 @@ def import_inbox(store: Store, admin: str, inbox: Path, *, account_iban: str | N
 
 
 def _import_one(store: Store, admin: str, path: Path, report: BankImportReport, account_iban: str | None) -> str:
-    """Import one file into the store; returns its error text ("" when it was read)."""
-    result = import_files([path], account=account_iban)
-    if result.errors:
-        error = "; ".join(str(e) for e in result.errors)
-        report.errors.append(error)
-        return error
+    """Import one file into the store with the run state it leaves; returns its error text ("" when read)."""
+    runs = BankFileRuns(store)
+    attempt = 1
+    while True:
+        loaded = runs.load(admin)
+        result = import_files([path], account=account_iban, runs=loaded.state)
+        if result.errors:
+            error = "; ".join(str(e) for e in result.errors)
+            report.errors.append(error)
+            return error
+        try:
+            new = runs.add_mutations(admin, result.mutations, result.runs, loaded)
+            break
+        except RunStateConflict:
+            if attempt == _ATTEMPTS:
+                raise
+            attempt += 1
     report.files += 1
-    new = store.add_mutations(admin, result.mutations)
     report.new_lines += new
     report.duplicates += len(result.mutations) - new
     return ""

@@ -136,3 +136,16 @@ admin_leases = Table(
     Column("expires_at", Float, nullable=False),
     Column("acquired_at", Float, nullable=False),
 )
+
+bank_file_runs = Table(
+    "bank_file_runs",
+    metadata,
+    # where each account's runs of bank statements stand (connector.bankfiles.runs), so a page
+    # or report in a later file counts on; written with the bank lines it covers
+    Column("admin", String(64), primary_key=True),
+    Column("account", String(32), primary_key=True),  # runs.account_key: tail and hash, not the IBAN
+    Column("currency", String(8), primary_key=True),
+    Column("revision", Integer, nullable=False),  # optimistic lock: a concurrent import retries
+    Column("state", JSON, nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
