@@ -4,7 +4,8 @@ Runs the CSV path (files written, read back, reconciled) on:
   * generated administrations (five numbering/reference styles, every phenomenon of the
     issue, `--cases` payments per phenomenon per administration, `--seeds` seeds), and
   * the hand-written tricky table in tests/data/reconcile/, and
-  * the independent hand-labelled set in tests/data/reconcile_holdout/, and
+  * the independent hand-labelled sets in tests/data/reconcile_holdout/ and
+    tests/data/reconcile_holdout2/, and
   * any labelled pair given with --invoices/--mutations (same columns as the command plus
     phenomenon, expect_invoices, certain, determinable, expect_flag).
 
@@ -31,6 +32,12 @@ TRICKY = Path(__file__).resolve().parents[1] / "tests" / "data" / "reconcile"
 #: ING/Rabo/ABN export styles): the closest we have to the held-out set.
 HOLDOUT = Path(__file__).resolve().parents[1] / "tests" / "data" / "reconcile_holdout"
 HOLDOUT_SETTINGS = ReconcileSettings(own_names=("Van Leeuwen Installatietechniek B.V.",))
+#: A second one by another evaluator: an Exact Online wholesaler (plain 8-digit numbers).
+HOLDOUT2 = HOLDOUT.with_name("reconcile_holdout2")
+HOLDOUT2_SETTINGS = ReconcileSettings(
+    own_names=("Groothandel Wierda & Zn. B.V.",),
+    own_ibans=("NL14RABO8822524417", "NL71RABO1688506877", "NL57INGB0004428984"),
+)
 
 
 def evaluate(
@@ -97,6 +104,11 @@ def main() -> None:
     show(
         "independent hand-labelled set (tests/data/reconcile_holdout)",
         evaluate_pair(HOLDOUT / "invoices.csv", HOLDOUT / "mutations.csv", HOLDOUT_SETTINGS),
+        args.verbose,
+    )
+    show(
+        "second independent hand-labelled set (tests/data/reconcile_holdout2)",
+        evaluate_pair(HOLDOUT2 / "invoices.csv", HOLDOUT2 / "mutations.csv", HOLDOUT2_SETTINGS),
         args.verbose,
     )
     if args.invoices and args.mutations:

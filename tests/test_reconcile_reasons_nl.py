@@ -258,6 +258,8 @@ def engine_reasons(tmp_path_factory) -> list[tuple[str, list[str]]]:
                                      DATA / "reconcile" / "tricky_mutations.csv")),
         ("holdout", read_labelled_csv(DATA / "reconcile_holdout" / "invoices.csv",
                                       DATA / "reconcile_holdout" / "mutations.csv")),
+        ("holdout2", read_labelled_csv(DATA / "reconcile_holdout2" / "invoices.csv",
+                                       DATA / "reconcile_holdout2" / "mutations.csv")),
     ]
     found: dict[str, list[str]] = {}
     for name, labelled in sets:

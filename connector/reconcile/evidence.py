@@ -37,7 +37,13 @@ from connector.reconcile.keys import (
     window_keys,
 )
 from connector.reconcile.labels import label_before
-from connector.reconcile.textscan import Groups, build_buffer, find_groups, find_rf_candidates
+from connector.reconcile.textscan import (
+    Groups,
+    build_buffer,
+    find_groups,
+    find_rf_candidates,
+    follows_in_list,
+)
 
 TYPO, TAIL_HIT, SHORT, NUM, REF = 0, 1, 2, 3, 4
 STRONG_KINDS = (NUM, REF)
@@ -185,13 +191,17 @@ def key_hits(ctx: Context, ik: InvoiceKeys, groups: Groups) -> tuple[Hits, Keys,
     fits_payment = (ctx.inv_open[inv] == ctx.mut_amount[mut]) | (
         ctx.inv_contact[inv] == ctx.mut_contact[mut]
     )
-    keep &= ~tail | fits_payment | (first > chunk_first)
+    after_list = np.zeros(len(first), dtype=bool)
+    maybe = np.flatnonzero(tail & (first == chunk_first) & (first > 0))
+    after_list[maybe] = follows_in_list(ctx.buffer, groups, first[maybe])
+    keep &= ~tail | fits_payment | (first > chunk_first) | after_list
     mut, inv, first, size, key_kind, fits_payment = (
         a[keep] for a in (mut, inv, first, size, key_kind, fits_payment)
     )
 
     chunk = groups.chunk[first]
-    chunk_size = np.bincount(groups.chunk)[chunk]
+    # dates and amounts inside a chunk are not part of any number ("26100088 1.210,00")
+    chunk_size = np.bincount(groups.chunk, weights=~groups.noise).astype(np.int64)[chunk]
     keep = _outermost(chunk, first, size)
     mut, inv, first, size, key_kind, chunk, chunk_size, fits_payment = (
         a[keep] for a in (mut, inv, first, size, key_kind, chunk, chunk_size, fits_payment)
@@ -222,7 +232,7 @@ def key_hits(ctx: Context, ik: InvoiceKeys, groups: Groups) -> tuple[Hits, Keys,
     whole_number = (written >= 4) & (fits == 1)
     # "20518 1/4", "termijn 2 van 4 20518": the other digits of the chunk are too short to
     # belong to an invoice number (an instalment count, a quantity), so the number stands alone.
-    long_group = (groups.length >= 3).astype(np.int64)
+    long_group = ((groups.length >= 3) & ~groups.noise).astype(np.int64)
     long_before = np.concatenate(([0], np.cumsum(long_group)))
     long_in_chunk = np.bincount(groups.chunk, weights=long_group).astype(np.int64)[chunk]
     alone_among_short = long_in_chunk == long_before[first + size] - long_before[first]
@@ -230,7 +240,7 @@ def key_hits(ctx: Context, ik: InvoiceKeys, groups: Groups) -> tuple[Hits, Keys,
     kind = np.full(len(mut), TAIL_HIT, dtype=np.int64)
     kind[numbered] = np.where((whole_number & standalone)[numbered], NUM, SHORT)
     kind[key_kind == REFERENCE] = REF
-    _continuations(ctx, kind, inv, chunk, first, size)
+    _continuations(ctx, groups, kind, inv, first, size, written)
     # tails kept only as possible continuations, that did not continue anything, go
     keep = ((labels >= 0) | (kind == REF)) & ((kind != TAIL_HIT) | fits_payment)
     hits = Hits(
@@ -242,37 +252,92 @@ def key_hits(ctx: Context, ik: InvoiceKeys, groups: Groups) -> tuple[Hits, Keys,
         end[keep],
         np.full(int(keep.sum()), "", dtype=object),
     )
-    return hits, windows, exact_window
+    return Hits.concat([hits, _ranges(ctx, hits)]), windows, exact_window
 
 
-def _continuations(ctx: Context, kind, inv, chunk, first, size) -> None:
-    """ "2026-0061/0062": a last part right after a full number continues the same series.
+_RANGE_WORDS = frozenset((b" T/M ", b" TM ", b" TOT EN MET ", b" T/M. "))
+MAX_RANGE = 31
 
-    A tail hit whose window directly follows a full-number hit in the same chunk is
-    promoted to a full number when both invoice numbers differ only in their last digits.
+
+def _ranges(ctx: Context, hits: Hits) -> Hits:
+    """ "Facturen 26100083 t/m 26100085": the invoices numbered in between are named too.
+
+    Only between two full numbers of one series (same length, same text before the digits),
+    at most MAX_RANGE apart, and only invoices that exist in that series.
+    """
+    full = np.flatnonzero(hits.kind == NUM)
+    if len(full) < 2:
+        return Hits.empty()
+    full = full[np.lexsort((hits.start[full], hits.mut[full]))]
+    raw = ctx.buffer.raw
+    pairs = [
+        (int(a), int(b))
+        for a, b in zip(full[:-1].tolist(), full[1:].tolist(), strict=True)
+        if hits.mut[a] == hits.mut[b]
+        and 0 < hits.start[b] - hits.end[a] <= 12
+        and raw[hits.end[a] : hits.start[b]] in _RANGE_WORDS
+    ]
+    if not pairs:
+        return Hits.empty()
+    by_number: dict[str, list[int]] = {}
+    for row, number in enumerate(ctx.inv_number.tolist()):
+        by_number.setdefault(str(number), []).append(row)
+    rows: list[tuple[int, int, int, int, bool]] = []
+    for a, b in pairs:
+        low, high = str(ctx.inv_number[hits.inv[a]]), str(ctx.inv_number[hits.inv[b]])
+        prefix, digits = low.rstrip("0123456789"), len(low) - len(low.rstrip("0123456789"))
+        if not digits or len(high) != len(low) or not high.startswith(prefix):
+            continue
+        start, stop = int(low[len(prefix) :]), int(high[len(prefix) :])
+        if not 1 < stop - start <= MAX_RANGE:
+            continue
+        mut = int(hits.mut[a])
+        for value in range(start + 1, stop):
+            for inv in by_number.get(f"{prefix}{value:0{digits}d}", ()):
+                if ctx.inv_currency[inv] == ctx.mut_currency[mut]:
+                    rows.append(
+                        (mut, inv, int(hits.start[a]), int(hits.end[b]), bool(hits.labelled[a]))
+                    )
+    if not rows:
+        return Hits.empty()
+    mut, inv, start, end = (np.array(c, dtype=np.int64) for c in list(zip(*rows, strict=True))[:4])
+    labelled = np.array([r[4] for r in rows], dtype=bool)
+    n = len(rows)
+    return Hits(mut, inv, np.full(n, NUM), labelled, start, end, np.full(n, "", dtype=object))
+
+
+def _continuations(ctx: Context, groups: Groups, kind, inv, first, size, written) -> None:
+    """ "2026-0061/0062", "26100076/77/80", "26100096, 97 en 99": a last part right after a
+    full number (in the same chunk, or after a list word such as "," "en" "+") continues the
+    same series, and may itself be continued.
+
+    A tail hit whose window directly follows a full-number hit is promoted to a full number
+    when both invoice numbers have the same length and differ only in the digits the tail
+    wrote.
     """
     full = np.flatnonzero(kind == NUM)
-    if len(full) == 0:
+    tails = np.flatnonzero(kind == TAIL_HIT)
+    if len(full) == 0 or len(tails) == 0:
         return
-    span = np.int64(1 << 20)
-    full_end = chunk[full] * span + first[full] + size[full]
-    tail_start = chunk * span + first
-    tails = np.flatnonzero((kind == TAIL_HIT) & _member(tail_start, full_end))
-    if len(tails) == 0:
-        return
-    heads = _member(full_end, tail_start[tails])  # only these are ever looked up
-    ends = {
-        int(e): int(inv[i])
-        for e, i in zip(full_end[heads].tolist(), full[heads].tolist(), strict=True)
-    }
-    for i in tails.tolist():
-        head = ends.get(int(chunk[i] * span + first[i]))
-        if head is None or head == inv[i]:
+    ends: dict[int, list[int]] = {}  # group index right after a full number → its invoices
+    for i in full.tolist():
+        ends.setdefault(int(first[i] + size[i]), []).append(int(inv[i]))
+    tails = tails[first[tails] > 0]  # only a group with one before it continues anything
+    tails = tails[np.argsort(first[tails], kind="stable")]  # a continued tail goes on first
+    joined = groups.chunk[first[tails]] == groups.chunk[np.maximum(first[tails] - 1, 0)]
+    joined |= follows_in_list(ctx.buffer, groups, first[tails])
+    for i, linked in zip(tails.tolist(), joined.tolist(), strict=True):
+        heads = ends.get(int(first[i]))
+        if not heads or not linked:
             continue
-        a, b = str(ctx.inv_number[head]), str(ctx.inv_number[inv[i]])
-        if a.rstrip("0123456789") == b.rstrip("0123456789") and len(a) == len(b):
+        b = str(ctx.inv_number[inv[i]])
+        k = int(written[i])
+        if any(
+            head != inv[i] and len(a := str(ctx.inv_number[head])) == len(b) and a[:-k] == b[:-k]
+            for head in heads
+        ):
             kind[i] = NUM
-            ends[int(chunk[i] * span + first[i] + size[i])] = int(inv[i])
+            ends.setdefault(int(first[i] + size[i]), []).append(int(inv[i]))
 
 
 def _covered(

@@ -8,7 +8,8 @@ no loop over invoices × payments. Digit-only payment references are keyed by th
 digit count too, so "0000 0000 0000 0041" is never found in a stray "41".
 
 Key kinds of an invoice:
-    FULL: the whole invoice number (or its concatenation).
+    FULL: the whole invoice number (or its concatenation), or a long number without its one
+        or two leading digits ("100021" for 26100021) when five or more digits remain.
     TAIL: only the last group ("factuur 41" for 2026-0041), or the last 3-4 digits of one
         long number ("41" for 26100041): never enough on its own.
     REFERENCE: the payment reference printed on the invoice (digits only).
@@ -149,6 +150,25 @@ def invoice_number_keys(groups: Groups, n_rows: int) -> tuple[Keys, np.ndarray]:
                 zeros[rows],
                 zeros[rows],
                 np.full(len(rows), TAIL),
+                np.full(len(rows), -1),
+            )
+        )
+    # one long number without its leading year or journal digits ("100021" for 26100021, as
+    # Exact Online customers write it): still a whole number when five or more digits remain
+    for dropped in (1, 2):
+        rows = long_rows[total_len[long_rows] - dropped >= 5]
+        modulus = POW10[total_len[rows] - dropped]
+        value = concat[rows] % modulus
+        ok = value * 10 >= modulus  # no leading zero left: "00021" is not written so
+        rows, value = rows[ok], value[ok]
+        parts.append(
+            (
+                rows,
+                np.ones(len(rows)),
+                value,
+                zeros[rows],
+                zeros[rows],
+                np.full(len(rows), FULL),
                 np.full(len(rows), -1),
             )
         )

@@ -284,6 +284,34 @@ def find_groups(buffer: TextBuffer, skip: Zones | None = None, *, noise: bool = 
     )
 
 
+#: What may stand between the numbers of a list that a payer typed ("41, 42 en 45", "41+42",
+#: "83 t/m 85"), upper-cased as in the buffer.
+LIST_JOINERS = frozenset(
+    f"{before}{word}{after}".encode()
+    for word in (",", ";", "+", "&", "EN", "AND", "T/M", "TM", "TOT EN MET")
+    for before in ("", " ")
+    for after in ("", " ")
+    if (before and after) or word in (",", ";", "+", "&")
+)
+_LONGEST_JOINER = max(map(len, LIST_JOINERS))
+
+
+def follows_in_list(buffer: TextBuffer, groups: Groups, at: np.ndarray) -> np.ndarray:
+    """For groups `at` (indices): whether the group before it, on the same line, is separated
+    from it only by a list word (see LIST_JOINERS)."""
+    at = np.asarray(at, dtype=np.int64)
+    out = np.zeros(len(at), dtype=bool)
+    prev = at - 1
+    ok = np.flatnonzero(prev >= 0)
+    ok = ok[groups.row[prev[ok]] == groups.row[at[ok]]]
+    gap = groups.start[at[ok]] - groups.end[prev[ok]]
+    ok = ok[(gap >= 1) & (gap <= _LONGEST_JOINER)]
+    raw = buffer.raw
+    for k in ok.tolist():
+        out[k] = raw[groups.end[prev[k]] : groups.start[at[k]]] in LIST_JOINERS
+    return out
+
+
 def _letter_run(
     data: np.ndarray, first: np.ndarray, step: int, limit: int = 8
 ) -> tuple[np.ndarray, np.ndarray]:
