@@ -59,7 +59,7 @@ def test_the_invoice_pdfs_travel_with_the_reminder_and_a_missing_one_is_noted(si
     assert any(name.startswith("betalingsherinnering") for name in attachments), "our letter is attached too"
     assert len(attachments) == 2, "no PDF for the invoice booked without the invoicing module"
     assert f"invoice PDF of {without.number} not attached" in result.sent[0].detail
-    assert any("without the invoicing module" in warning for warning in result.warnings)
+    assert any("without the invoicing module" in warning for warning in result.warning_texts("en"))
 
 
 def test_no_invoice_pdfs_when_switched_off(sim, tmp_path: Path):

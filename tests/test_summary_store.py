@@ -232,7 +232,7 @@ def test_a_combined_summary_that_bounced_is_at_the_top_of_the_next_one(tmp_path,
                   for p in (tmp_path / "mailbox").glob("*.eml")]
     assert message["Subject"].startswith("[1] ")
     attention = message.get_body(("plain",)).get_content().split("== ACTIE NODIG (1) ==")[1].split("\n\n")[0]
-    assert "E-mail niet afgeleverd: summary_email → acc@kantoor.example: failed: recipients refused: " \
+    assert "E-mail niet afgeleverd: overzichtsmail → acc@kantoor.example: mislukt: recipients refused: " \
            "acc@kantoor.example (550 5.1.1 mailbox unavailable)" in attention
 
 

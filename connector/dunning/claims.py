@@ -19,6 +19,15 @@ from typing import NamedTuple
 
 from connector.dunning.model import DunningStep
 from connector.dunning.part_payments import PartPayments, settle_part_payments
+from connector.dunning.plan_warnings import (
+    PlanWarning,
+    as_written,
+    costs_capped,
+    no_costs_without_wik,
+    no_costs_yet,
+    no_interest_without_wik,
+    rate_unconfirmed,
+)
 from connector.dunning.policy import DunningSettings, Level, LevelKind
 from connector.legal.costs import DebtorKind, collection_costs
 from connector.legal.interest import statutory_interest
@@ -55,7 +64,12 @@ class Claim:
     announced_costs: Decimal
     new_term_date: date | None
     costs_from: date | None
-    notes: tuple[str, ...] = ()
+    remarks: tuple[PlanWarning, ...] = ()
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        """The remarks in English, as the dossier has them."""
+        return tuple(remark.text("en") for remark in self.remarks)
 
     @property
     def interest(self) -> Decimal:
@@ -117,12 +131,12 @@ def claim_for(
     new_term, costs_from = letter_term(level, today, settings, by_post=by_post)
     consumer = debtor != "company"
     legal = settings.legal
-    notes: list[str] = []
+    notes: list[PlanWarning] = []
     settled = settle_part_payments(
         lines, history, today=today,
         interest_start=lambda line: _interest_start(line, consumer, settings, wik_by_invoice, rates)[:3],
     )
-    notes.extend(settled.notes)
+    notes.extend(settled.remarks)
     lines = [line._replace(principal=settled.invoices[line.invoice_id].principal)
              if line.invoice_id in settled.invoices else line for line in lines]
 
@@ -151,12 +165,12 @@ def claim_for(
                                      due_date=line.due_date, interest=interest, interest_from=first_day,
                                      reallocated=done.reallocated if done else ZERO))
     return Claim(lines=tuple(claim_lines), costs=costs, costs_basis=basis, announced_costs=announced,
-                 new_term_date=new_term, costs_from=costs_from, notes=tuple(dict.fromkeys(notes)))
+                 new_term_date=new_term, costs_from=costs_from, remarks=tuple(dict.fromkeys(notes)))
 
 
 def _costs(lines: Sequence[ClaimInput], settled: PartPayments, consumer: bool, today: date,
            settings: DunningSettings, wik_by_invoice: Mapping[str, DunningStep],
-           notes: list[str]) -> tuple[Decimal, str]:
+           notes: list[PlanWarning]) -> tuple[Decimal, str]:
     """The costs a charging letter claims: what is left of the costs of earlier letters whose
     invoices were part paid since, plus the staffel (or contract terms) over the other invoices."""
     fresh = [line for line in lines if line.invoice_id not in settled.invoices]
@@ -172,27 +186,27 @@ def _costs(lines: Sequence[ClaimInput], settled: PartPayments, consumer: bool, t
             contract_terms=settings.contract_terms.cost_terms(),
         )
         costs, basis = result.total, result.basis
-        notes.extend(result.notes)
+        notes.extend(as_written(note) for note in result.notes)
     if len(fresh) == len(lines):
         return costs, basis
     return costs + settled.costs_outstanding, "carried" if basis == "none" else f"{basis}+carried"
 
 
 def _consumer_costs(lines: Sequence[ClaimInput], today: date, settings: DunningSettings,
-                    wik_by_invoice: Mapping[str, DunningStep]) -> tuple[Decimal, str, list[str]]:
+                    wik_by_invoice: Mapping[str, DunningStep]) -> tuple[Decimal, str, list[PlanWarning]]:
     """Staffel over the invoices whose 14-dagenbrief term has passed, capped at what was announced."""
-    notes: list[str] = []
+    notes: list[PlanWarning] = []
     eligible: list[Decimal] = []
     letters: dict[str, DunningStep] = {}
     for line in lines:
         step = wik_by_invoice.get(line.invoice_id)
         if step is None:
-            notes.append(f"no collection costs on invoice {line.number}: no valid 14-dagenbrief was sent")
+            notes.append(no_costs_without_wik(line.number))
             continue
         assert step.costs_from is not None
         if today < step.costs_from:
-            notes.append(f"no collection costs on invoice {line.number} yet: the 14-day term of "
-                         f"{step.sent_on.isoformat()} runs until {(step.costs_from - timedelta(days=1)).isoformat()}")
+            notes.append(no_costs_yet(line.number, sent_on=step.sent_on.isoformat(),
+                                      until=(step.costs_from - timedelta(days=1)).isoformat()))
             continue
         eligible.append(line.principal)
         letters[step.key] = step
@@ -203,61 +217,58 @@ def _consumer_costs(lines: Sequence[ClaimInput], today: date, settings: DunningS
                               vat_percent=legal.vat_percent, cumulation=legal.cumulation_rule())
     announced = sum((step.announced_costs for step in letters.values()), ZERO)
     if result.total > announced:
-        notes.append(f"collection costs capped at the € {announced:.2f} the 14-dagenbrief announced "
-                     f"(staffel now € {result.total:.2f})")
+        notes.append(costs_capped(announced=announced, staffel=result.total))
         return quantize(announced), "announced", notes
     return result.total, result.basis, notes
 
 
 def _interest_start(line: ClaimInput, consumer: bool, settings: DunningSettings,
                     wik_by_invoice: Mapping[str, DunningStep],
-                    rates: RateTable) -> tuple[date | None, InterestKind, RateTable, str]:
+                    rates: RateTable) -> tuple[date | None, InterestKind, RateTable, PlanWarning | None]:
     """(first interest day or None, statute, rates, why none) for one invoice."""
     legal = settings.legal
     if not consumer:
         kind = InterestKind.COMMERCIAL
         agreed = settings.contract_terms.interest_percent
         table = RateTable.fixed(kind, agreed) if agreed is not None else rates
-        return line.due_date + timedelta(days=1), kind, table, ""
+        return line.due_date + timedelta(days=1), kind, table, None
     kind = InterestKind.CONSUMER
     if legal.consumer_interest_from == "never":
-        return None, kind, rates, ""
+        return None, kind, rates, None
     if legal.consumer_interest_from == "due_date":
-        return line.due_date + timedelta(days=1), kind, rates, ""
+        return line.due_date + timedelta(days=1), kind, rates, None
     step = wik_by_invoice.get(line.invoice_id)
     if step is None or step.costs_from is None:
-        return None, kind, rates, f"no interest on invoice {line.number}: no 14-dagenbrief put the debtor in verzuim"
-    return step.costs_from, kind, rates, ""
+        return None, kind, rates, no_interest_without_wik(line.number)
+    return step.costs_from, kind, rates, None
 
 
 def _interest(line: ClaimInput, consumer: bool, today: date, settings: DunningSettings,
               wik_by_invoice: Mapping[str, DunningStep],
-              rates: RateTable) -> tuple[Decimal, date | None, str]:
+              rates: RateTable) -> tuple[Decimal, date | None, PlanWarning | None]:
     first_day, kind, table, why_none = _interest_start(line, consumer, settings, wik_by_invoice, rates)
     if first_day is None:
         return ZERO, None, why_none
     if first_day > today or line.principal <= 0:
-        return ZERO, first_day, ""
+        return ZERO, first_day, None
     result = statutory_interest(line.principal, first_day, today, kind, table=table,
                                 leap_day=settings.legal.leap_day)
-    return result.total, first_day, ""
+    return result.total, first_day, None
 
 
 def _rate_notes(line: ClaimInput, consumer: bool, today: date, settings: DunningSettings,
-                wik_by_invoice: Mapping[str, DunningStep], rates: RateTable) -> list[str]:
+                wik_by_invoice: Mapping[str, DunningStep], rates: RateTable) -> list[PlanWarning]:
     """A note for every UNCONFIRMED rate that would cover part of the invoice's interest period."""
     first_day, kind, table, _ = _interest_start(line, consumer, settings, wik_by_invoice, rates)
     if first_day is None or first_day > today:
         return []
     notes = []
     for row in table.unconfirmed_between(kind, first_day, today):
-        if table.is_charged(row):
-            notes.append(f"{kind.value} rate from {row.effective_from.isoformat()} unconfirmed "
-                         f"({_percent(row.rate_percent)}); charged all the same (legal.confirmed_rates_only is off)")
-        else:
-            confirmed = table.rate_on(kind, row.effective_from)
-            notes.append(f"{kind.value} rate from {row.effective_from.isoformat()} unconfirmed "
-                         f"({_percent(row.rate_percent)}); charged at the last confirmed {_percent(confirmed)}")
+        charged = table.is_charged(row)
+        notes.append(rate_unconfirmed(
+            interest_kind=kind.value, effective_from=row.effective_from.isoformat(),
+            rate=_percent(row.rate_percent), charged=charged,
+            confirmed="" if charged else _percent(table.rate_on(kind, row.effective_from))))
     return notes
 
 

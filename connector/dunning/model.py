@@ -147,7 +147,8 @@ class DunningAction:
         payment_reference: what to quote when paying (EPC QR remittance).
         pay_link: the one pay-now link for the whole letter, if there is one.
         email_copy: a letter by post that is also e-mailed to `recipients`, marked as a copy.
-        notes: things the accountant should know (shown in the preview).
+        remarks: things the accountant should know (the preview and the bellijst show them), as data
+            worded in the reader's language; `notes` has them in English.
     """
 
     admin_key: str
@@ -180,7 +181,12 @@ class DunningAction:
     vat_uplift: bool = False
     attach_pdf: bool = True
     email_copy: bool = False
-    notes: tuple[str, ...] = ()
+    remarks: tuple[PlanWarning, ...] = ()
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        """The remarks in English, as the CLI, the step history and the call-list CSV show them."""
+        return tuple(remark.text("en") for remark in self.remarks)
 
     @property
     def contact_id(self) -> str:

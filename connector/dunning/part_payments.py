@@ -29,6 +29,7 @@ from decimal import Decimal
 from typing import Protocol
 
 from connector.dunning.model import DunningStep
+from connector.dunning.plan_warnings import PlanWarning, part_payment_settled
 from connector.legal.interest import Payment, settle_payments
 from connector.legal.rates import InterestKind, RateTable
 from connector.money import ZERO
@@ -67,7 +68,7 @@ class SettledInvoice:
 class PartPayments:
     invoices: Mapping[str, SettledInvoice]
     costs_outstanding: Decimal  # of the reference letters' costs, after the payments
-    notes: tuple[str, ...] = ()
+    remarks: tuple[PlanWarning, ...] = ()
 
 
 def _reference_letters(history: Iterable[DunningStep], today: date) -> dict[str, DunningStep]:
@@ -95,7 +96,7 @@ def settle_part_payments(lines: Sequence[_Line], history: Iterable[DunningStep],
             letters[step.key] = step
     settled: dict[str, SettledInvoice] = {}
     costs_outstanding = ZERO
-    notes: list[str] = []
+    remarks: list[PlanWarning] = []
     for key, group in groups.items():
         step = letters[key]
         paid = {line.invoice_id: max(_claimed(step, line)[0] - line.principal, ZERO) for line in group}
@@ -114,11 +115,10 @@ def settle_part_payments(lines: Sequence[_Line], history: Iterable[DunningStep],
             if result.allocations:
                 allocation = result.allocations[0]
                 pool -= allocation.to_costs
-                notes.append(
-                    f"art. 6:44 BW: € {allocation.amount:.2f} paid on invoice {line.number} since the "
-                    f"{step.level_name} of {step.sent_on.isoformat()} goes to costs € {allocation.to_costs:.2f}, "
-                    f"interest € {allocation.to_interest:.2f}, principal € {allocation.to_principal:.2f} "
-                    "(payment date taken as the letter's date)")
+                remarks.append(part_payment_settled(
+                    payment=allocation.amount, number=line.number, level=step.level_name,
+                    sent_on=step.sent_on.isoformat(), to_costs=allocation.to_costs,
+                    to_interest=allocation.to_interest, to_principal=allocation.to_principal))
             grown = max(line.principal - principal, ZERO)  # the package shows more open than claimed then
             settled[line.invoice_id] = SettledInvoice(
                 invoice_id=line.invoice_id, principal=result.principal_outstanding + grown,
@@ -127,7 +127,7 @@ def settle_part_payments(lines: Sequence[_Line], history: Iterable[DunningStep],
                 reallocated=max(result.principal_outstanding - line.principal, ZERO),
             )
         costs_outstanding += pool
-    return PartPayments(invoices=settled, costs_outstanding=costs_outstanding, notes=tuple(notes))
+    return PartPayments(invoices=settled, costs_outstanding=costs_outstanding, remarks=tuple(remarks))
 
 
 def _claimed(step: DunningStep, line: _Line) -> tuple[Decimal, Decimal]:

@@ -36,7 +36,13 @@ from connector.dunning.model import (
     Via,
 )
 from connector.dunning.payment import invoice_link, pay_link, payment_reference
-from connector.dunning.plan_warnings import no_creditor_iban
+from connector.dunning.plan_warnings import (
+    PlanWarning,
+    fourteen_day_by_post,
+    no_creditor_iban,
+    no_email_post,
+    no_phone,
+)
 from connector.dunning.policy import Channel, DelayFrom, DunningSettings, Level, LevelKind, Policy
 from connector.dunning.senddays import SendCalendar
 from connector.legal.rates import RateTable
@@ -293,24 +299,22 @@ class _Context:
             return _skip(inv, contact, "waiting", f"next level '{level.name}' from {next_day.isoformat()}", next_day)
         return position.current + 1
 
-    def _via(self, level: Level, contact: Contact) -> tuple[str, list[str]]:
-        notes: list[str] = []
+    def _via(self, level: Level, contact: Contact) -> tuple[str, list[PlanWarning]]:
+        remarks: list[PlanWarning] = []
         via = {Channel.HOST_EMAIL: Via.HOST, Channel.SMTP_EMAIL: Via.SMTP, Channel.LETTER: Via.POST,
                Channel.PHONE: Via.CALL, Channel.HANDOVER: Via.DOSSIER}[level.channel]
         if via == Via.HOST and not self.capabilities.sends_reminders:
             via = Via.SMTP
         if via in (Via.HOST, Via.SMTP) and not contact.dunning_emails:
             via = Via.POST
-            notes.append("no e-mail address known: PDF letter for the post")
+            remarks.append(no_email_post())
         if (level.kind is LevelKind.FOURTEEN_DAY and via in (Via.HOST, Via.SMTP)
                 and not self.settings.legal.email_counts_as_written):
             via = Via.POST
-            copy = " with a copy by e-mail" if self.settings.legal.email_copy_of_post else ""
-            notes.append(f"14-dagenbrief by post{copy} (legal.email_counts_as_written is off): its term runs "
-                         "from the postal delivery; record the day it is posted with `connector letters posted`")
+            remarks.append(fourteen_day_by_post(with_copy=self.settings.legal.email_copy_of_post))
         if via == Via.CALL and not contact.phone:
-            notes.append("no phone number known")
-        return via, notes
+            remarks.append(no_phone())
+        return via, remarks
 
     def _email_copy(self, level: Level, via: str, contact: Contact) -> bool:
         """A posted 14-dagenbrief also goes by e-mail as a copy (it never starts the term)."""
@@ -323,7 +327,7 @@ class _Context:
         settings, today = self.settings, self.today
         debtor = settings.debtor_kind(contact.kind.value)
         language = contact.language if contact.language in ("nl", "en") else (settings.language or "nl")
-        via, notes = self._via(level, contact)
+        via, remarks = self._via(level, contact)
         claim = claim_for(
             level, debtor,
             [ClaimInput(c.invoice.host_id, c.invoice.number, c.principal, c.invoice.due_date) for c in group],
@@ -361,7 +365,7 @@ class _Context:
             vat_uplift=settings.legal.vat_uplift and claim.costs + claim.announced_costs > 0,
             term_days=14 if level.kind is LevelKind.FOURTEEN_DAY else level.term_days,
             attach_pdf=level.attach_pdf, email_copy=self._email_copy(level, via, contact),
-            notes=tuple(notes) + claim.notes,
+            remarks=tuple(remarks) + claim.remarks,
         )
 
     def _with_statement(self, action: DunningAction, invoices: Sequence[Invoice],

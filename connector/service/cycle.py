@@ -19,6 +19,7 @@ from adapters.base import Adapter
 from connector.aging import AgingBucket, aging
 from connector.clock import SYSTEM_CLOCK, Clock
 from connector.config.schema import AdministrationConfig, ConnectorConfig
+from connector.dunning.plan_warnings import PlanWarning, as_written, step_problem
 from connector.dunning.planner import DunningPlan
 from connector.dunning.policy import settings_for
 from connector.errors import ConnectorError, ReconsentRequired
@@ -239,14 +240,19 @@ class _AdminCycle:
         self.outcome.plan, self.outcome.dunning = plan, result
         if result.reconsent is not None:
             self._failed(result.reconsent, "dunning")
-        self.outcome.call_list = [_call_row(item) for item in result.call_list]
-        for step in [*result.failed, *result.unknown]:
+        remarks = {action.idempotency_key: action.remarks for action in plan.actions}
+        self.outcome.call_list = [_call_row(item, remarks.get(item.key, ())) for item in result.call_list]
+        for step in [*result.failed, *result.unknown]:  # worded by the summary in its language, like the warnings
+            invoices = ", ".join(step.invoice_numbers)
+            problem = step_problem(status=step.status, level=step.level_name, contact=step.contact_name,
+                                   invoices=invoices, reason=step.reason or as_written(step.detail))
             self.outcome.attention.append(AttentionItem(
                 kind="email_failed" if step.via == "email" else "other",
-                message=f"{step.level_name} aan {step.contact_name} ({', '.join(step.invoice_numbers)}): "
-                        f"{step.status} — {step.detail}", admin=self.admin.name))
-        for warning in dict.fromkeys([*plan.warning_texts(self.config.summary.language), *result.warnings]):
-            self.outcome.attention.append(AttentionItem(kind="other", message=warning, admin=self.admin.name))
+                message=f"{step.level_name} aan {step.contact_name} ({invoices}): {step.status} — {step.detail}",
+                admin=self.admin.name, wording=problem))
+        for warning in dict.fromkeys([*plan.warnings, *result.warnings]):
+            self.outcome.attention.append(AttentionItem(kind="other", message=warning.text(self.config.summary.language),
+                                                        admin=self.admin.name, wording=warning))
 
     def _report_state(self) -> None:
         invoices = tuple(self.store.open_invoices(self.admin.key))
@@ -281,8 +287,8 @@ def reconsent_message(exc: ReconsentRequired, admin_key: str) -> str:
     return f"opnieuw toestemming geven (re-consent): {text}"
 
 
-def _call_row(item: CallItem) -> CallListRow:
+def _call_row(item: CallItem, remarks: tuple[PlanWarning, ...] = ()) -> CallListRow:
     return CallListRow(customer=item.contact_name, phone=item.phone, amount=D(item.amount),
-                       days_overdue=item.days_overdue, note=item.notes,
+                       days_overdue=item.days_overdue, note=item.notes, remarks=remarks,
                        last_contact=date.fromisoformat(item.last_contact_on) if item.last_contact_on else None,
                        last_contact_kind=item.last_contact_kind, last_contact_what=item.last_contact_what)

@@ -9,7 +9,8 @@ may go by e-mail too, as a copy with its own outbox key. The outbox key is the s
 (administration, contact, level, invoice set), so a re-run never sends a step twice; a kill
 between the send and `mark_sent` leaves the entry in `sending`, and `recover_dunning` at the
 next start asks the host (or the mailbox) whether it went out, else marks it `unknown` for a
-person instead of sending again.
+person instead of sending again. A note the host never got (or refused) stays pending while its step
+is recorded and so never planned again: `retry_notes`, right after recovery, writes it once.
 """
 
 from __future__ import annotations
@@ -29,6 +30,24 @@ from adapters.base import Adapter, Capabilities, NoteRecord, ReminderPush
 from connector.dunning.keys import copy_key, note_key
 from connector.dunning.last_contact import last_contact
 from connector.dunning.model import DunningAction, DunningPlan, DunningStep, Via
+from connector.dunning.plan_warnings import (
+    PlanWarning,
+    as_written,
+    claimed_elsewhere,
+    email_copy_failed,
+    email_copy_no_mailer,
+    failed_earlier,
+    for_contact,
+    host_stopped,
+    interrupted_earlier,
+    invoice_pdf_failed,
+    invoice_pdf_not_pdf,
+    invoice_pdf_too_large,
+    invoice_pdf_unavailable,
+    note_not_recorded,
+    vat_undeclared,
+    wik_letter_invalid,
+)
 from connector.dunning.planner import plan_dunning
 from connector.dunning.policy import DunningSettings, LevelKind
 from connector.errors import (
@@ -36,6 +55,7 @@ from connector.errors import (
     AuthenticationFailed,
     HostError,
     HostUnavailable,
+    NotFound,
     QuotaExhausted,
     ReconsentRequired,
 )
@@ -62,8 +82,8 @@ from connector.store.dunning_store import DUNNING_KINDS, DunningStore
 from connector.store.outbox import FAILED, PENDING, SENDING, SENT, UNKNOWN, Outbox
 from connector.store.store import Store
 
-__all__ = ["KILL_ENV", "CallItem", "DunningRunResult", "StepOutcome", "execute_plan", "export_dossier",
-           "recover_dunning", "run_dunning", "write_previews"]
+__all__ = ["KILL_ENV", "CallItem", "DunningRunResult", "NotesRetried", "StepOutcome", "execute_plan",
+           "export_dossier", "recover_dunning", "retry_notes", "run_dunning", "write_previews"]
 
 log = logging.getLogger("connector.dunning")
 
@@ -86,6 +106,8 @@ class StepOutcome:
     status: str  # sent, already_sent, failed, unknown, preview
     detail: str = ""
     documents: tuple[str, ...] = ()
+    #: why a step failed or may not have gone out, worded in the reader's language (`detail` in English)
+    reason: PlanWarning | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,9 +143,13 @@ class DunningRunResult:
     documents: list[Path] = field(default_factory=list)
     host_reminders_recorded: int = 0
     notes_recorded: int = 0
-    warnings: list[str] = field(default_factory=list)
+    #: what went wrong around a step that was sent (a PDF not attached, a note not recorded), as data
+    warnings: list[PlanWarning] = field(default_factory=list)
     #: the host asked for a new login while sending: the rest went on, the cycle reports it
     reconsent: ReconsentRequired | None = None
+
+    def warning_texts(self, language: str = "en") -> tuple[str, ...]:
+        return tuple(warning.text(language) for warning in self.warnings)
 
 
 def recover_dunning(*, admin_key: str, store: Store, adapter: Adapter | None, mailer: Mailer | None) -> list[str]:
@@ -147,6 +173,81 @@ def recover_dunning(*, admin_key: str, store: Store, adapter: Adapter | None, ma
             unknown.append(entry.idempotency_key)
     DunningStore(store).repair(admin_key)
     return unknown
+
+
+@dataclass
+class NotesRetried:
+    """What `retry_notes` did: the notes written now, and a warning for each the package refused again."""
+
+    recorded: int = 0
+    warnings: list[PlanWarning] = field(default_factory=list)
+
+
+def retry_notes(*, admin_key: str, store: Store, adapter: Adapter | None,
+                settings: DunningSettings) -> NotesRetried:
+    """Write the notes still pending for steps already recorded, each once, through the outbox.
+
+    Why: a note goes out right after its step. When that attempt was cut off (recovery found the host
+    never got it) or refused, the step is recorded and never planned again, so nothing else would send
+    its note. A note that failed before may have reached the host all the same (a timeout after the
+    write): the host is asked first, and only a note it does not have is written.
+    """
+    done = NotesRetried()
+    capabilities = getattr(adapter, "capabilities", None) or Capabilities()
+    if adapter is None or not settings.host_note or not capabilities.records_notes:
+        return done
+    outbox = Outbox(store)
+    recorded = {step.key for step in DunningStore(store).steps(admin_key)}
+    waiting = [entry for entry in outbox.entries(admin_key, (PENDING,))
+               if entry.kind == "note" and _step_of_note(entry.idempotency_key) in recorded]
+    names = {contact.host_id: contact.name for contact in store.contacts(admin_key)} if waiting else {}
+    for entry in waiting:
+        key, payload = entry.idempotency_key, entry.payload
+        if entry.error:  # an earlier attempt failed: it may have landed before the error
+            try:
+                landed = adapter.was_applied("note", payload, key)
+            except HostError:
+                continue  # the host cannot answer now: the next run asks again
+            if landed is True:
+                outbox.mark_sent(key, "found in the package after an earlier error")
+                continue
+        if outbox.claim(key) is None:
+            continue
+        error = _write_note(outbox, adapter, key, _note_record(payload))
+        if error is None:
+            done.recorded += 1
+            continue
+        contact_id = str(payload.get("contact_id", ""))
+        done.warnings.append(note_not_recorded(names.get(contact_id, contact_id), str(error)))
+        if isinstance(error, (QuotaExhausted, AuthenticationFailed)):
+            break  # the others keep their attempts for the next run
+    return done
+
+
+def _step_of_note(key: str) -> str | None:
+    suffix = note_key("")
+    return key.removesuffix(suffix) if key.endswith(suffix) else None
+
+
+def _note_record(payload: Mapping[str, Any]) -> NoteRecord:
+    """The note as the outbox keeps it; the letter is attached again when its PDF is still in the output folder."""
+    path = Path(str(payload.get("attachment_path") or ""))
+    attachment = path.read_bytes() if path.name and path.is_file() else b""
+    return NoteRecord(contact_id=str(payload["contact_id"]), text=str(payload.get("text", "")),
+                      invoice_ids=tuple(str(i) for i in payload.get("invoice_ids") or ()),
+                      attachment_name=str(payload.get("attachment_name", "")) if attachment else "",
+                      attachment=attachment, todo=bool(payload.get("todo")))
+
+
+def _write_note(outbox: Outbox, adapter: Adapter, key: str, note: NoteRecord) -> Exception | None:
+    """Write a claimed note and record the outcome: sent, or pending again for the next run (the error)."""
+    try:
+        receipt = adapter.record_note(note, key)
+    except Exception as exc:  # noqa: BLE001 - the step itself was sent; a missing note is only reported
+        outbox.mark_failed(key, f"{type(exc).__name__}: {exc}", retry=True)
+        return exc
+    outbox.mark_sent(key, receipt.detail)
+    return None
 
 
 def _was_applied(kind: str, payload: Mapping[str, Any], key: str, adapter: Adapter | None,
@@ -179,9 +280,12 @@ def run_dunning(*, admin_key: str, store: Store, adapter: Adapter | None, mailer
                 contacts: Sequence[Contact] | None = None, probable_payments: Mapping[str, str] | None = None,
                 dry_run: bool = False, sender: str = "", templates_dirs: Sequence[Path | None] = ()
                 ) -> tuple[DunningPlan, DunningRunResult]:
-    """Recover, plan from the store's snapshot and history, execute: the whole dunning step of a cycle."""
+    """Recover, retry the notes left behind, plan from the store's snapshot and history, execute: the whole
+    dunning step of a cycle."""
+    retried = NotesRetried()
     if not dry_run:
         recover_dunning(admin_key=admin_key, store=store, adapter=adapter, mailer=mailer)
+        retried = retry_notes(admin_key=admin_key, store=store, adapter=adapter, settings=settings)
     dunning_store = DunningStore(store)
     capabilities = getattr(adapter, "capabilities", None) or Capabilities()
     plan = plan_dunning(
@@ -193,6 +297,8 @@ def run_dunning(*, admin_key: str, store: Store, adapter: Adapter | None, mailer
     result = execute_plan(plan, admin_key=admin_key, store=store, adapter=adapter, mailer=mailer, settings=settings,
                           output_dir=output_dir, today=today, dry_run=dry_run, sender=sender,
                           templates_dirs=templates_dirs)
+    result.notes_recorded += retried.recorded
+    result.warnings[:0] = retried.warnings
     return plan, result
 
 
@@ -246,7 +352,7 @@ class _Runner:
                 if isinstance(exc, (KeyboardInterrupt, SystemExit)):
                     raise
                 log.exception("dunning step %s failed", action.idempotency_key)
-                self._outcome(action, "failed", f"{type(exc).__name__}: {exc}")
+                self._outcome(action, "failed", as_written(f"{type(exc).__name__}: {exc}"))
         if not self.dry_run:
             self._record_host_reminders()
         self._write_call_list()
@@ -266,15 +372,13 @@ class _Runner:
             documents = write_letter_files(folder, f"{action.level_index:02d}-{action.level_name}", letter)
             if action.vat_uplift and not has_vat_declaration(letter.text):
                 self.result.documents.extend(documents)
-                self._outcome(action, "failed", "not sent: the costs include BTW, but the letter does not declare "
-                              "that the creditor cannot deduct it and raised the costs by it (BIK art. 2 lid 3)",
-                              documents)
+                self._outcome(action, "failed", vat_undeclared(), documents)
                 return
             if action.level_kind == LevelKind.FOURTEEN_DAY.value and action.debtor_kind != "company":
                 problems = self._check_fourteen_day(action, letter)
                 if problems:
                     self.result.documents.extend(documents)
-                    self._outcome(action, "failed", "14-dagenbrief not sent: " + "; ".join(problems), documents)
+                    self._outcome(action, "failed", wik_letter_invalid("; ".join(problems)), documents)
                     return
                 wik_valid = True
         elif action.via == Via.DOSSIER:
@@ -308,7 +412,7 @@ class _Runner:
         payload = _payload(action, step)
         entry = outbox.enqueue(self.admin_key, kind, action.idempotency_key, payload)
         extras: list[tuple[str, bytes]] = []
-        missing: list[str] = []
+        missing: list[PlanWarning] = []
         if kind == "dunning_email" and entry.status == PENDING:
             extras, missing = self._invoice_pdfs(action, letter)
         if entry.status == SENT:
@@ -316,17 +420,17 @@ class _Runner:
             self._outcome(action, "already_sent", "sent before (outbox)", step.documents)
             return
         if entry.status in (UNKNOWN, SENDING):
-            self._outcome(action, "unknown", entry.error or "interrupted earlier; check the package or mailbox")
+            self._outcome(action, "unknown", as_written(entry.error) if entry.error else interrupted_earlier())
             return
         if entry.status == FAILED:
-            self._outcome(action, "failed", entry.error or "failed before; resolve it in the outbox")
+            self._outcome(action, "failed", as_written(entry.error) if entry.error else failed_earlier())
             return
         if kind == "reminder" and self.host_stopped:
-            self._outcome(action, "failed", f"not tried: {self.host_stopped}")
+            self._outcome(action, "failed", host_stopped(self.host_stopped))
             return
         dunning.refresh_pending(action.idempotency_key, payload)
         if outbox.claim(action.idempotency_key) is None:
-            self._outcome(action, "unknown", "another run claimed this step")
+            self._outcome(action, "unknown", claimed_elsewhere())
             return
         try:
             response = self._deliver(kind, action, letter, extras)
@@ -337,35 +441,37 @@ class _Runner:
             os.kill(os.getpid(), signal.SIGKILL)
         outbox.mark_sent(action.idempotency_key, response)
         dunning.record_step(self.admin_key, step)
-        self.result.warnings.extend(f"{action.contact.name}: {problem}" for problem in missing)
-        self._outcome(action, "sent", "; ".join([response, *missing]), step.documents)
+        self.result.warnings.extend(for_contact(action.contact.name, problem) for problem in missing)
+        self._outcome(action, "sent", "; ".join([response, *map(str, missing)]), step.documents)
         self._note(action, step, letter)
         if action.email_copy and letter is not None:
             self._email_copy(action, letter)
 
     def _invoice_pdfs(self, action: DunningAction,
-                      letter: RenderedLetter | None) -> tuple[list[tuple[str, bytes]], list[str]]:
+                      letter: RenderedLetter | None) -> tuple[list[tuple[str, bytes]], list[PlanWarning]]:
         """The package's invoice PDFs to attach, and what could not be attached (never a reason not to send)."""
         if self.adapter is None or not self.settings.attach_invoice_pdfs:
             return [], []
         word = labels_for(action.language)["invoice"].lower()
         size = len(letter.pdf or b"") if letter else 0
         attached: list[tuple[str, bytes]] = []
-        missing: list[str] = []
+        missing: list[PlanWarning] = []
         for item in action.invoices:
             number = item.invoice.number
             try:
                 data = self.adapter.invoice_pdf(item.invoice.host_id)
+            except NotFound as exc:  # the package has no PDF of it (e.g. booked without its invoicing)
+                missing.append(invoice_pdf_unavailable(number, str(exc)))
+                continue
             except Exception as exc:  # noqa: BLE001 - a missing invoice PDF must not stop the reminder
-                missing.append(f"invoice PDF of {number} not attached: {exc}")
+                missing.append(invoice_pdf_failed(number, str(exc)))
                 continue
             if data is None:
                 continue
             if not data.startswith(b"%PDF"):
-                missing.append(f"invoice PDF of {number} not attached: the package did not return a PDF")
+                missing.append(invoice_pdf_not_pdf(number))
             elif size + len(data) > MAX_ATTACHMENT_BYTES:
-                missing.append(f"invoice PDF of {number} not attached: the e-mail would exceed "
-                               f"{MAX_ATTACHMENT_BYTES // (1024 * 1024)} MB")
+                missing.append(invoice_pdf_too_large(number, MAX_ATTACHMENT_BYTES // (1024 * 1024)))
             else:
                 size += len(data)
                 attached.append((f"{word}-{slug(number)}.pdf", data))
@@ -375,8 +481,7 @@ class _Runner:
         """E-mail a posted letter as a marked copy (own outbox key); a failure is only reported."""
         assert self.store is not None
         if self.mailer is None:
-            self.result.warnings.append(f"{action.contact.name}: no mailer configured, the e-mail copy of the "
-                                        f"{action.level_name} was not sent")
+            self.result.warnings.append(for_contact(action.contact.name, email_copy_no_mailer(action.level_name)))
             return
         outbox, key = Outbox(self.store), copy_key(action.idempotency_key)
         payload = {"contact_id": action.contact_id, "invoice_ids": list(action.invoice_ids),
@@ -394,8 +499,8 @@ class _Runner:
             outbox.mark_sent(key, self.mailer.send(message))
         except Exception as exc:  # noqa: BLE001 - the letter itself is recorded; a missing copy is only reported
             outbox.mark_failed(key, f"{type(exc).__name__}: {exc}", retry=False)
-            self.result.warnings.append(f"{action.contact.name}: the e-mail copy of the {action.level_name} "
-                                        f"was not sent: {exc}")
+            self.result.warnings.append(for_contact(action.contact.name,
+                                                    email_copy_failed(action.level_name, str(exc))))
 
     def _sender(self) -> str:
         return self.sender or self.settings.creditor.email or "debiteuren@example.nl"
@@ -456,7 +561,7 @@ class _Runner:
         else:
             outbox.mark_failed(key, message, retry=True)
             status = "failed"
-        self._outcome(action, status, message)
+        self._outcome(action, status, as_written(message))
 
     def _note(self, action: DunningAction, step: DunningStep, letter: RenderedLetter | None) -> None:
         if (action.via == Via.HOST or self.adapter is None or not self.settings.host_note
@@ -467,21 +572,23 @@ class _Runner:
         text = (f"Aanmaningsstap '{action.level_name}' ({action.via}) op {self.today.isoformat()} voor "
                 f"{', '.join(action.invoice_numbers)}: € {action.total_due:.2f}")
         todo = action.via == Via.CALL  # a task for a person; the host looks for it among tasks after a crash
-        entry = outbox.enqueue(self.admin_key, "note", key, {"contact_id": action.contact_id, "text": text,
-                                                             "invoice_ids": list(action.invoice_ids), "todo": todo})
+        pdf = (letter.pdf or b"") if letter else b""
+        payload: dict[str, Any] = {"contact_id": action.contact_id, "text": text,
+                                   "invoice_ids": list(action.invoice_ids), "todo": todo}
+        if pdf:  # the letter as written to the output folder: a retry after a crash attaches it again
+            payload["attachment_name"] = f"{action.level_name}.pdf"
+            written = next((d for d in step.documents if d.endswith(".pdf")), "")
+            payload["attachment_path"] = str(Path(written).resolve()) if written else ""
+        entry = outbox.enqueue(self.admin_key, "note", key, payload)
         if entry.status != PENDING or outbox.claim(key) is None:
             return
         note = NoteRecord(contact_id=action.contact_id, text=text, invoice_ids=action.invoice_ids,
-                          attachment_name=f"{action.level_name}.pdf" if letter and letter.pdf else "",
-                          attachment=(letter.pdf or b"") if letter else b"", todo=todo)
-        try:
-            receipt = self.adapter.record_note(note, key)
-        except Exception as exc:  # noqa: BLE001 - the step itself was sent; a missing note is only reported
-            outbox.mark_failed(key, f"{type(exc).__name__}: {exc}", retry=True)
-            self.result.warnings.append(f"note for {action.contact.name} not recorded in the package: {exc}")
-            return
-        outbox.mark_sent(key, receipt.detail)
-        self.result.notes_recorded += 1
+                          attachment_name=payload.get("attachment_name", ""), attachment=pdf, todo=todo)
+        error = _write_note(outbox, self.adapter, key, note)
+        if error is None:
+            self.result.notes_recorded += 1
+        else:
+            self.result.warnings.append(note_not_recorded(action.contact.name, str(error)))
 
     def _record_host_reminders(self) -> None:
         assert self.store is not None
@@ -534,11 +641,14 @@ class _Runner:
         self.result.call_list_file = path
         self.result.documents.append(path)
 
-    def _outcome(self, action: DunningAction, status: str, detail: str, documents: Sequence[Path | str] = ()) -> None:
+    def _outcome(self, action: DunningAction, status: str, detail: str | PlanWarning,
+                 documents: Sequence[Path | str] = ()) -> None:
+        reason = detail if isinstance(detail, PlanWarning) else None
         outcome = StepOutcome(key=action.idempotency_key, contact_id=action.contact_id,
                               contact_name=action.contact.name,
                               level_name=action.level_name, via=action.via, invoice_numbers=action.invoice_numbers,
-                              status=status, detail=detail, documents=tuple(str(d) for d in documents))
+                              status=status, detail=str(detail), documents=tuple(str(d) for d in documents),
+                              reason=reason)
         target = {"sent": self.result.sent, "failed": self.result.failed, "unknown": self.result.unknown,
                   "already_sent": self.result.already_sent, "preview": self.result.previews}[status]
         target.append(outcome)

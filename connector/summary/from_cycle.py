@@ -10,6 +10,7 @@ and e-mails that failed.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -24,6 +25,7 @@ from connector.store.outbox import FAILED, SENT, UNKNOWN, Outbox
 from connector.store.schema import runs
 from connector.summary import figures
 from connector.summary.from_store import stored_lists
+from connector.summary.labels import Labels
 from connector.summary.model import AdminSummary, AttentionItem, SentLevel, build_summary
 
 SUMMARY_RUN_KIND = "summary"
@@ -166,11 +168,30 @@ def outbox_attention(store: Store, admin: str, *, today: date,
         if entry.status == FAILED and (created < since or (entry.error or "").startswith(SUPERSEDED)):
             continue
         recipients = entry.payload.get("to") or entry.payload.get("recipients") or ()
-        what = f"{entry.kind} → {', '.join(recipients)}" if recipients else f"{entry.kind} ({entry.idempotency_key})"
-        state = "outcome unknown, please check" if entry.status == UNKNOWN else "failed"
-        items.append(AttentionItem(kind="email_failed" if recipients else "other",
-                                   message=f"{what}: {state}: {entry.error or ''}".rstrip(": ")))
+        problem = OutboxProblem(kind=entry.kind, recipients=", ".join(recipients), key=entry.idempotency_key,
+                                unknown=entry.status == UNKNOWN, error=entry.error or "")
+        items.append(AttentionItem(kind="email_failed" if recipients else "other", message=problem.text("en"),
+                                   wording=problem))
     return items
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxProblem:
+    """A write that failed or whose outcome is unknown, worded in the summary's language (the error
+    itself as the host or the mail server gave it)."""
+
+    kind: str
+    recipients: str
+    key: str
+    unknown: bool
+    error: str
+
+    def text(self, language: str = "en") -> str:
+        t = Labels(language)
+        kind = t.outbox_kind(self.kind)
+        what = f"{kind} → {self.recipients}" if self.recipients else f"{kind} ({self.key})"
+        state = t.outbox_unknown if self.unknown else t.outbox_failed
+        return f"{what}: {state}: {self.error}".rstrip(": ")
 
 
 def sent_levels(store: Store, admin: str, *, since: datetime,

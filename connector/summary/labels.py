@@ -100,6 +100,12 @@ _NL: dict[str, Any] = {
     "more_rows": "… en nog {n} regels",
     "status_failed": "Mislukt: {error}",
     "failed": "mislukt",
+    "outbox_failed": "mislukt",
+    "outbox_unknown": "niet bekend of het is gelukt, controleer het",
+    "outbox_kinds": {"dunning_email": "aanmaning per e-mail", "reminder": "herinnering via het pakket",
+                     "reminder_email": "herinnering per e-mail", "dunning_letter": "brief per post",
+                     "dunning_call": "bellijst", "dunning_handover": "incassodossier", "note": "notitie in het pakket",
+                     "payment": "boeking van een betaling", "summary_email": "overzichtsmail"},
     "footer": "Automatisch gemaakt door de debiteurenconnector op {date}.",
 }
 
@@ -188,6 +194,9 @@ _EN: dict[str, Any] = {
     "more_rows": "… and {n} more rows",
     "status_failed": "Failed: {error}",
     "failed": "failed",
+    "outbox_failed": "failed",
+    "outbox_unknown": "outcome unknown, please check",
+    "outbox_kinds": {},  # the outbox's own names, as `connector status` shows them
     "footer": "Made automatically by the receivables connector on {date}.",
 }
 
@@ -211,6 +220,9 @@ class Labels:
 
     def level_name(self, key: str) -> str:
         return self._words["levels"].get(key, key.replace("_", " "))
+
+    def outbox_kind(self, kind: str) -> str:
+        return self._words["outbox_kinds"].get(kind, kind)
 
     def flag_kind(self, kind: str) -> str:
         return self._words["flag_kinds"].get(kind, kind.replace("_", " "))

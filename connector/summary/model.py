@@ -7,10 +7,10 @@ results onto these records, and the renderer turns them into words. Amounts are 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
-from typing import Literal
+from typing import Literal, Protocol
 
 from connector.aging import aging
 from connector.money import ZERO
@@ -26,6 +26,13 @@ _ATTENTION_ORDER = {"reconsent": 0, "admin_failed": 1, "email_failed": 2, "other
 
 # Needs-attention texts from the cycle that mean "a person must log in again".
 _RECONSENT_WORDS = ("toestemming", "consent", "re-authori", "opnieuw inloggen")
+
+
+class Worded(Protocol):
+    """A message kept as data (a code and its values, e.g. connector.dunning.plan_warnings.PlanWarning)
+    that words itself in the language asked: the summary shows it in its own."""
+
+    def text(self, language: str = "en") -> str: ...
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -119,6 +126,11 @@ class CallListRow:
     last_contact_kind: str = ""
     last_contact_what: str = ""
     note: str = ""
+    #: the notes as data; when given, the summary words them in its language instead of showing `note`
+    remarks: tuple[Worded, ...] = ()
+
+    def note_text(self, language: str) -> str:
+        return "; ".join(remark.text(language) for remark in self.remarks) if self.remarks else self.note
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -134,11 +146,19 @@ class HoldDue:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class AttentionItem:
-    """Something only the accountant can fix; shown at the top of the summary."""
+    """Something only the accountant can fix; shown at the top of the summary.
+
+    `message` is plain text; `wording`, when given, is the same message as data, which the summary
+    words in its own language (`text`), so a warning from the run reads Dutch in a Dutch summary.
+    """
 
     kind: AttentionKind
     message: str
     admin: str = ""
+    wording: Worded | None = None
+
+    def text(self, language: str) -> str:
+        return self.wording.text(language) if self.wording is not None else self.message
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -293,4 +313,4 @@ def _attention(name: str, status: str, error: str, needs_attention: Iterable[str
 
 
 def _with_admin(item: AttentionItem, name: str) -> AttentionItem:
-    return AttentionItem(kind=item.kind, message=item.message, admin=name)
+    return replace(item, admin=name)
