@@ -5,7 +5,8 @@ performs the few writes the connector needs (book a payment, push a reminder, le
 note). Reads are resumable: each yields batches, and a batch's bookmark is only
 committed by the store together with the batch. Writes carry an idempotency key and
 can be confirmed afterwards, which is what lets the outbox recover from a crash between
-"sent" and "recorded".
+"sent" and "recorded". One optional read, the sales invoiced per day, gives the history
+from before the first sync that DSO needs.
 """
 
 from __future__ import annotations
@@ -166,6 +167,17 @@ class Adapter(abc.ABC):
 
         None when the host offers no invoice PDFs; it may raise a HostError (e.g. NotFound) for
         one invoice without a PDF, which the reminder notes and goes without.
+        """
+        return None
+
+    def invoiced_per_day(self, start: date, end: date) -> Mapping[date, Decimal] | None:
+        """Sales invoiced per invoice date from `start` to `end` (both included), paid and unpaid alike.
+
+        Why: the sales of the DSO period include invoices paid before the connector's first sync,
+        which the open-invoice streams never show; only the host knows them. Amounts include VAT,
+        are in the administration's own currency (EUR) and credit notes count negative; drafts
+        and invoices not yet sent do not count. Days without invoices may be left out. None when
+        this host cannot tell; a HostError when it could but failed.
         """
         return None
 

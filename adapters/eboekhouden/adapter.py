@@ -9,6 +9,7 @@ What e-Boekhouden's API allows, and so what this adapter offers:
 - mutations: nothing. The API exposes booked mutations only, without counterparty or
   bank text; imported-but-unprocessed bank lines are not reachable. Bank lines come from
   the statement files the user imports into the connector.
+- sales per day (the history before the first sync): the mutation list, type 2.
 - reminders: e-Boekhouden has no API to send them; the connector mails them itself and
   attaches the PDF from `invoice_pdf`.
 - payments: only with the `book_payments` switch (see payments.py for why it is off).
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
 from datetime import UTC, date, datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -34,6 +36,7 @@ from adapters.base import (
 from adapters.eboekhouden.client import (
     DEFAULT_BASE_URL,
     DEFAULT_SOURCE,
+    INVOICE_SENT,
     MAX_PAGE_SIZE,
     EboekhoudenClient,
 )
@@ -48,8 +51,10 @@ from adapters.eboekhouden.mapping import (
 )
 from adapters.eboekhouden.payments import PaymentBooker
 from adapters.eboekhouden.terms import TermFinder
+from adapters.invoiced import totals_per_day
 from connector.clock import SYSTEM_CLOCK, Clock
 from connector.errors import ApiError, NotFound, token_hint
+from connector.money import D
 from connector.records import Package
 
 BATCH_SIZE = 500
@@ -218,6 +223,21 @@ class EboekhoudenAdapter(Adapter):
         if rid in listed and listed[rid] != (version.type, version.code):
             return True
         return open_items and version.refresh_due(rid, today, self.relation_refresh_days)
+
+    def invoiced_per_day(self, start: date, end: date) -> dict[date, Decimal]:
+        """Booked sales invoices per date, from the mutation list (type 2), 2000 a call.
+
+        Not from the invoice list (`GET /v1/invoice`): that holds only the invoicing module's
+        documents, so it misses invoices booked as plain mutations and includes concepts that
+        were never booked. The list item's `amount` is taken as the total incl. VAT, negative
+        for a credit note; the spec does not say [unconfirmed].
+        """
+        return totals_per_day((
+            (parse_date(item.get("date"), "mutation date"), D(item.get("amount")))
+            for page in self.client.sales_mutations(start.isoformat(), end.isoformat())
+            for item in page
+            if int(item.get("type") or INVOICE_SENT) == INVOICE_SENT
+        ), start, end)
 
     # -- documents ------------------------------------------------------------------------
     def invoice_pdf(self, invoice_id: str) -> bytes:

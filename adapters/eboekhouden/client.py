@@ -24,6 +24,7 @@ from connector.http import HttpClient, RetryPolicy
 VENDOR = "e-Boekhouden"
 DEFAULT_BASE_URL = "https://api.e-boekhouden.nl"
 MAX_PAGE_SIZE = 2000
+INVOICE_SENT = 2  # mutation type "Invoice sent" (SOAP FactuurVerstuurd): a booked sales invoice
 DEFAULT_SOURCE = "Debiteuren"
 FALLBACK_SESSION_SECONDS = 3600
 SOURCE_PATTERN = re.compile(r"^[\w ]{1,10}$")
@@ -176,6 +177,10 @@ class EboekhoudenClient:
 
     def mutations(self, **filters: Any) -> Iterator[list[dict[str, Any]]]:
         return self.pages("v1/mutation", {k: v for k, v in filters.items() if v not in (None, "")})
+
+    def sales_mutations(self, first_date: str, last_date: str) -> Iterator[list[dict[str, Any]]]:
+        """Booked sales invoices (type 2, "Invoice sent") dated within [first, last], credit notes included."""
+        return self.pages("v1/mutation", {"type": INVOICE_SENT, "date[range]": f"{first_date},{last_date}"})
 
     def create_mutation(self, body: Mapping[str, Any]) -> dict[str, Any]:
         return self.call("POST", "v1/mutation", body=dict(body)) or {}

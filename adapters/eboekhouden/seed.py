@@ -5,7 +5,8 @@ the adapter must cope with: companies (B) and private persons (P), a relation wi
 separate reminder e-mail, IBANs typed with spaces and in lower case, payment terms on the
 invoice, only on the relation, or nowhere; invoices made in the invoicing module (with a
 PDF) and invoices booked as plain mutations; open, partly paid, fully paid and credit notes
-of every age from not yet due to over two years overdue.
+of every age from not yet due to over two years overdue; the paid history of the last 90 days
+that DSO needs; and concept invoices that were never booked.
 """
 
 from __future__ import annotations
@@ -108,6 +109,8 @@ class SimData:
     invoices: dict[int, SimInvoice]
     mutations: dict[int, SimMutation] = field(default_factory=dict)
     next_mutation_id: int = 0
+    # invoicing-module documents never booked ("concepts"): in the invoice list only, no mutation
+    concepts: list[SimInvoice] = field(default_factory=list)
 
 
 LEDGERS = [
@@ -203,8 +206,11 @@ def _age(rng: random.Random) -> int:
 
 
 def seed_administration(seed: int, invoices: int, today: date, *, relations: int | None = None,
-                        paid_share: float = 0.1) -> SimData:
-    """An administration with `invoices` open debtor invoices (plus paid ones and a few suppliers)."""
+                        paid_share: float = 0.1, history: int | None = None) -> SimData:
+    """An administration with `invoices` open debtor invoices (plus paid ones and a few suppliers).
+
+    `history` (default half of `invoices`, at most 1000) more invoices of the last 90 days are
+    paid in full, so the sales of the DSO period hold more than what is still open."""
     rng = random.Random(seed)
     count = relations or max(12, min(1000, invoices // 20 + 4))
     rels = {rel.id: rel for rel in (_relation(rng, index, today) for index in range(count))}
@@ -250,4 +256,36 @@ def seed_administration(seed: int, invoices: int, today: date, *, relations: int
             invoice.paid = quantize(invoice.total * Decimal(rng.choice(["0.25", "0.5", "0.4"])))
         data.invoices[invoice.mutation_id] = invoice
     data.next_mutation_id = 71366000 + total_count * 3 + 1000
+    _paid_history(data, seed, today, [rid for rid in relation_ids if rels[rid].debtor],
+                  min(invoices // 2, 1000) if history is None else history, first_index=total_count)
     return data
+
+
+def _paid_history(data: SimData, seed: int, today: date, relation_ids: list[int], count: int, *,
+                  first_index: int) -> None:
+    """Invoices of the last 90 days that were paid in full (one in ten a credit note, one in ten
+    booked without the invoicing module), and two concepts never booked. Drawn from a generator
+    of their own, so the invoices seeded before them stay as they were."""
+    rng = random.Random(f"eboekhouden-history-{seed}")
+    for k in range(count):
+        index = first_index + k
+        invoice_date = today - timedelta(days=rng.randint(1, 89))
+        amount = quantize(Decimal(rng.randint(5000, 600_000)) / 100)
+        credit = k % 10 == 9
+        term = rng.choice([14, 30, 30])
+        invoice = SimInvoice(
+            mutation_id=72_000_000 + k * 3, number=f"F{invoice_date.year}-{index + 1:05d}",
+            relation_id=rng.choice(relation_ids), date=invoice_date,
+            total=-quantize(amount / 5) if credit else amount, mutation_term=term,
+            document_id=None if k % 10 == 4 else 6_000_000 + k, document_term=term,
+            description=("Creditnota" if credit else "Werkzaamheden") + f" {invoice_date:%B %Y}",
+        )
+        invoice.paid = invoice.total
+        data.invoices[invoice.mutation_id] = invoice
+    for k in range(2):
+        invoice_date = today - timedelta(days=rng.randint(0, 20))
+        data.concepts.append(SimInvoice(
+            mutation_id=0, number=f"CONCEPT-{k + 1}", relation_id=rng.choice(relation_ids), date=invoice_date,
+            total=quantize(Decimal(rng.randint(10_000, 200_000)) / 100), document_id=6_900_000 + k,
+            document_term=30, description=f"Concept {invoice_date:%B %Y}",
+        ))

@@ -222,12 +222,11 @@ class Endpoints:
         getters: dict[str, Callable[[SimInvoice], Any]] = {
             "relationId": lambda inv: inv.relation_id, "date": lambda inv: inv.date,
             "invoiceNumber": lambda inv: inv.number}
-        rows = [inv for inv in self.data.invoices.values() if inv.document_id is not None
-                and all(test(getters[name](inv)) for name, test in tests.items())]
+        rows = [inv for inv in self._documents() if all(test(getters[name](inv)) for name, test in tests.items())]
         return self._page(request, rows, lambda inv: views.invoice_item(inv, self._pdf_url(request, inv)))
 
     def _get_invoice(self, request: Request, id: int) -> Response:
-        for invoice in self.data.invoices.values():
+        for invoice in self._documents():
             if invoice.document_id == id:
                 return self._json(views.invoice_detail(invoice, self._pdf_url(request, invoice)))
         raise ApiFailure(404, "FACT_001", "Invoice not found.", kind="notFound")
@@ -245,12 +244,16 @@ class Endpoints:
         raise ApiFailure(404, "LEDG_008", "Ledger not found.", kind="notFound")
 
     def _invoice_pdf(self, key: str) -> Response:
-        for invoice in self.data.invoices.values():
-            if invoice.document_id is not None and self._pdf_key(invoice) == key:
+        for invoice in self._documents():
+            if self._pdf_key(invoice) == key:
                 return Response(minimal_pdf(f"Factuur {invoice.number}"), mimetype="application/pdf")
         return Response("not found", status=404)
 
     # -- helpers --------------------------------------------------------------------------
+    def _documents(self) -> list[SimInvoice]:
+        """The invoicing module's documents: booked invoices made there, then unbooked concepts."""
+        return [inv for inv in self.data.invoices.values() if inv.document_id is not None] + self.data.concepts
+
     def _pdf_key(self, invoice: SimInvoice) -> str:
         return hashlib.sha256(f"{self.seed}-{invoice.document_id}".encode()).hexdigest()[:24]
 

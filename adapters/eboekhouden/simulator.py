@@ -2,9 +2,10 @@
 
 It speaks the parts of the API the adapter uses, with the field names of rest-docs: the
 session flow (API token -> session token that expires on the injected clock), the
-outstanding-invoice list, relations, invoices (with shareable PDF links), ledgers and
-mutations (read, and create type 3 payments), `limit`/`offset` paging with the documented
-bounds, the `param[op]` filters and the JSON error body with e-Boekhouden's codes.
+outstanding-invoice list, relations, invoices (with shareable PDF links; concepts that were
+never booked are listed there only), ledgers and mutations (read, and create type 3
+payments), `limit`/`offset` paging with the documented bounds, the `param[op]` filters and
+the JSON error body with e-Boekhouden's codes.
 State-changing methods (pay_invoice, change_invoices, block_administration, ...) let tests
 play the bookkeeper's side.
 """

@@ -12,6 +12,8 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 from collections.abc import Callable, Iterator, Mapping
+from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +28,7 @@ from adapters.base import (
     StreamState,
     WriteReceipt,
 )
+from adapters.exact_online import sales
 from adapters.exact_online.client import ExactClient, NoAccess
 from adapters.exact_online.oauth import ExactHost, default_vault_key
 from adapters.exact_online.pulls import ExactPulls
@@ -130,6 +133,10 @@ class ExactOnlineAdapter(Adapter):
         if stream is Stream.MUTATIONS:
             return self.pulls.mutations(state)
         raise ValueError(f"unknown stream {stream!r}")
+
+    def invoiced_per_day(self, start: date, end: date) -> dict[date, Decimal]:
+        """Sales entries and credit notes per entry date, from the general ledger (see sales.py)."""
+        return sales.invoiced_per_day(self.client, start, end)
 
     def check_connection(self) -> ConnectionInfo:
         me = self.client.me()

@@ -321,7 +321,74 @@ def seed_division(
         costs_gl=costs_gl,
         count=min(60, max(4, invoices // 10)) if bank_lines is None else bank_lines,
     )
+    _seed_ledger(data, seed=seed, today=today, bank_gl=suspense_gl)
     return data
+
+
+def _seed_ledger(data: DivisionData, *, seed: int, today: date, bank_gl: str) -> None:
+    """The general-ledger lines behind the receivables and payables: one entry per term.
+
+    A sales entry (Type 20, credit note 21) has its header on the debtor for the total incl.
+    VAT (LineNumber 0) and lines crediting revenue and VAT; a purchase entry (30) mirrors it;
+    a matched receivable also has its payment (cash flow, Type 40) on the bank journal. Drawn
+    from a random generator of its own, so the data seeded before it stays as it was.
+    """
+    rng = random.Random(f"exact-ledger-{seed}-{data.code}")
+    revenue_gl, vat_gl, costs_gl, creditors_gl = (new_id(rng) for _ in range(4))
+    lines = data.table("transaction_lines")
+    for term in data.table("terms"):
+        total, day = term["TransactionAmountDC"], term["InvoiceDate"]
+        excl = (total / Decimal("1.21")).quantize(Decimal("0.01"))
+        if term["LineType"] == 20:
+            kind, journal = (21 if total < 0 else 20), "70"
+            legs = [(term["Account"], data.receivables_gl, total),
+                    (None, revenue_gl, -excl), (None, vat_gl, excl - total)]
+        else:  # a payable (purchase invoice): the creditor is credited
+            kind, journal = (30 if total > 0 else 31), "60"
+            legs = [(term["Account"], creditors_gl, -total),
+                    (None, costs_gl, excl), (None, vat_gl, total - excl)]
+        lines += _entry(rng, data, term, legs, kind=kind, journal=journal, day=day)
+        if term["LineType"] == 20 and term["Status"] == 50:
+            paid_on = min(today, day + timedelta(days=rng.randrange(5, 40)))
+            legs = [(None, bank_gl, total), (term["Account"], data.receivables_gl, -total)]
+            lines += _entry(rng, data, term, legs, kind=40, journal="20", day=paid_on)
+
+
+def _entry(
+    rng: random.Random,
+    data: DivisionData,
+    term: Row,
+    legs: list[tuple[str | None, str, Decimal]],
+    *,
+    kind: int,
+    journal: str,
+    day: date,
+) -> list[Row]:
+    entry_id = new_id(rng)
+    return [
+        {
+            "ID": new_id(rng),
+            "EntryID": entry_id,
+            "EntryNumber": term["EntryNumber"],
+            "LineNumber": number,
+            "Date": day,
+            "Type": kind,
+            "JournalCode": journal,
+            "Status": 50,
+            "Account": account,
+            "AccountCode": term["AccountCode"] if account else None,
+            "GLAccount": gl_account,
+            "InvoiceNumber": term["InvoiceNumber"],
+            "Description": term["Description"],
+            "AmountDC": amount,
+            "AmountFC": amount,
+            "Currency": "EUR",
+            "FinancialYear": day.year,
+            "FinancialPeriod": day.month,
+            "Division": data.code,
+        }
+        for number, (account, gl_account, amount) in enumerate(legs)
+    ]
 
 
 def _seed_bank_lines(

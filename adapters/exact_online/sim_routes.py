@@ -117,6 +117,27 @@ BANK_LINE_FIELDS = (
     "Modified",
     "Division",
 )
+TRANSACTION_LINE_FIELDS = (
+    "ID",
+    "EntryID",
+    "EntryNumber",
+    "LineNumber",
+    "Date",
+    "Type",
+    "JournalCode",
+    "Status",
+    "Account",
+    "AccountCode",
+    "GLAccount",
+    "InvoiceNumber",
+    "Description",
+    "AmountDC",
+    "AmountFC",
+    "Currency",
+    "FinancialYear",
+    "FinancialPeriod",
+    "Division",
+)
 NOTE_FIELDS = (
     "ID",
     "Account",
@@ -331,6 +352,13 @@ ROUTES: tuple[Route, ...] = (
         "bank_lines",
         "normal",
         BANK_LINE_FIELDS,
+    ),
+    Route(
+        "bulk/Financial/TransactionLines",
+        "Bulk\\Financial\\TransactionLines",
+        "transaction_lines",
+        "bulk",
+        TRANSACTION_LINE_FIELDS,
     ),
     Route(
         "activities/CommunicationNotes",

@@ -11,12 +11,14 @@ Separate processes on one token are not coordinated; they meet Moneybird's 429 a
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, Protocol
+from urllib.parse import urlsplit
 
 import requests
 
 from connector.clock import SYSTEM_CLOCK, Clock
+from connector.errors import ApiError
 from connector.http import HttpClient, RetryPolicy
 from connector.http.client import Auth
 from connector.http.ratelimit import shared_limiter
@@ -24,6 +26,7 @@ from connector.http.ratelimit import shared_limiter
 RATE_LIMIT = 150
 RATE_WINDOW = 300.0
 SYNC_BATCH = 100
+PER_PAGE = 100  # the spec's maximum; the default (50, or 25 on some lists) is unconfirmed
 
 
 def moneybird_retry_at(response: requests.Response, now: float) -> float | None:
@@ -49,6 +52,16 @@ def moneybird_error_message(response: requests.Response) -> str:
                              for field, msgs in error.items())
         return str(error)
     return str(body)
+
+
+def next_link(response: requests.Response) -> str | None:
+    """The `rel="next"` URL of a `Link` header (not simply the first URL: tap-moneybird's bug)."""
+    for part in response.headers.get("Link", "").split(","):
+        url, _, params = part.partition(";")
+        rels = {p.strip().removeprefix("rel=").strip('"') for p in params.split(";") if "rel=" in p}
+        if "next" in rels and url.strip().startswith("<") and url.strip().endswith(">"):
+            return url.strip()[1:-1]
+    return None
 
 
 class MoneybirdAuth(Auth, Protocol):
@@ -91,6 +104,27 @@ class MoneybirdClient:
 
     def get(self, resource: str, params: Mapping[str, Any] | None = None) -> Any:
         return self.http.get_json(self._path(resource), params=params)
+
+    def pages(self, resource: str, filter_terms: str) -> Iterator[list[dict[str, Any]]]:
+        """Each page of a paginated list (100 a page), following the `Link: rel="next"` header.
+
+        A next link to another host is refused: it would receive our token."""
+        url: str | None = self._path(resource)
+        params: dict[str, Any] | None = {"filter": filter_terms, "per_page": PER_PAGE}
+        seen: set[str] = set()
+        while url is not None:
+            response = self.http.request("GET", url, params=params)
+            yield list(self.http.parse_json(response) or [])
+            following = next_link(response)
+            if following is not None and (following in seen or not self._same_host(following)):
+                raise ApiError(f"moneybird: refusing paging link {following!r} from {resource}")
+            if following is not None:
+                seen.add(following)
+            url, params = following, None
+
+    def _same_host(self, url: str) -> bool:
+        ours, theirs = urlsplit(self.http.base_url), urlsplit(url)
+        return (ours.scheme, ours.netloc) == (theirs.scheme, theirs.netloc)
 
     def sync_versions(self, resource: str, filter_terms: str | None = None) -> dict[str, str]:
         """id -> version for every record matching the filter (one call, no paging)."""

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from connector.money import D
 from connector.records import Address, BankMutation, Contact, ContactKind, Invoice
 
 OPEN_STATES = ("open", "late", "reminded", "pending_payment", "scheduled")
+#: States of an invoice that was sent, so counts as sales: not `draft`, not `scheduled` (not yet sent).
+INVOICED_STATES = ("open", "pending_payment", "late", "reminded", "paid", "uncollectible")
 #: Moneybird states in which an unpaid invoice must not be chased (moneybird.md, "Meaning of states").
 COLLECTION_HOLDS = {"pending_payment": "payment_pending", "scheduled": "not_sent", "draft": "not_sent"}
 
@@ -112,3 +115,15 @@ def mutation_from_api(data: dict[str, Any]) -> BankMutation:
         source="host",
         version=str(data.get("version") or ""),
     )
+
+
+def invoiced_on(data: dict[str, Any]) -> date | None:
+    """The invoice date of a listed invoice (None for an undated draft)."""
+    value = data.get("invoice_date")
+    return date.fromisoformat(value) if value else None
+
+
+def invoiced_amount(data: dict[str, Any]) -> Decimal:
+    """Total incl. VAT in the administration's currency (`_base`), negative for a credit note."""
+    base = data.get("total_price_incl_tax_base")
+    return D(base if base not in (None, "") else data.get("total_price_incl_tax"))

@@ -31,7 +31,12 @@ from connector.service.bank_import import BankImportReport, import_inbox
 from connector.service.dunning_run import CallItem, DunningRunResult, run_dunning
 from connector.service.factory import build_adapter
 from connector.service.reconcile_step import ReconcileOutcome, reconcile_administration
-from connector.service.sync import SyncReport, sync_administration
+from connector.service.sync import (
+    SalesHistoryReport,
+    SyncReport,
+    fetch_sales_history,
+    sync_administration,
+)
 from connector.store import Store
 from connector.store.dunning_store import DunningStore
 from connector.store.leases import AdminLeases
@@ -65,6 +70,8 @@ class AdminOutcome:
     error: str = ""
     needs_attention: list[str] = field(default_factory=list)
     sync: SyncReport | None = None
+    sales_history: SalesHistoryReport | None = None
+    warnings: list[str] = field(default_factory=list)
     bank_import: BankImportReport | None = None
     reconcile: ReconcileOutcome | None = None
     plan: DunningPlan | None = None
@@ -181,11 +188,26 @@ class _AdminCycle:
         try:
             adapter = self.factory(self.admin)
             self.outcome.sync = sync_administration(self.store, adapter, self.admin.key)
-            return adapter
         except Exception as exc:  # noqa: BLE001 - later steps still work on what the store knows
             self._failed(exc, "sync")
-        self._close(adapter)
-        return None
+            self._close(adapter)
+            return None
+        self._sales_history(adapter)
+        return adapter
+
+    def _sales_history(self, adapter: Adapter) -> None:
+        """Sales before the first sync, for DSO: a failure is a warning, the next run tries again."""
+        key = self.admin.key
+        try:
+            self.outcome.sales_history = fetch_sales_history(self.store, adapter, key, today=self.today)
+        except Exception as exc:  # only DSO waits for the history: the cycle goes on
+            if not isinstance(exc, ConnectorError):
+                log.error("administration %s: unexpected error reading the sales history", key,
+                          exc_info=exc)
+            warning = redact_text("sales history not read (tried again next run): "
+                                  f"{type(exc).__name__}: {exc}")
+            log.warning("administration %s: %s", key, warning)
+            self.outcome.warnings.append(warning)
 
     def _close(self, adapter: Adapter | None) -> None:
         if adapter is None:
@@ -265,6 +287,10 @@ class _AdminCycle:
     def _detail(self) -> dict:
         outcome = self.outcome
         detail: dict = {"dry_run": self.dry_run, "sync": outcome.sync.describe() if outcome.sync else None}
+        if outcome.sales_history:
+            detail["sales_history"] = outcome.sales_history.describe()
+        if outcome.warnings:
+            detail["warnings"] = list(outcome.warnings)
         if outcome.bank_import:
             detail["bank_files"] = {"files": outcome.bank_import.files, "new": outcome.bank_import.new_lines}
         if outcome.reconcile:

@@ -137,6 +137,19 @@ admin_leases = Table(
     Column("acquired_at", Float, nullable=False),
 )
 
+# Sales invoiced per day before the connector's first sync (from Adapter.invoiced_per_day), so DSO
+# has its 90 days of sales from the first summary on. Every day of the fetched range has a row
+# (0 on days without invoices): the last day is where the history ends and the store's own
+# invoices take over.
+sales_history = Table(
+    "sales_history",
+    metadata,
+    Column("admin", String(64), primary_key=True),
+    Column("day", Date, primary_key=True),
+    Column("invoiced_cents", BigInteger, nullable=False),
+    Column("fetched_at", DateTime(timezone=True), nullable=False),
+)
+
 bank_file_runs = Table(
     "bank_file_runs",
     metadata,

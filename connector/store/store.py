@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-from collections.abc import Iterable, Sequence
-from datetime import UTC, date, datetime
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from functools import cached_property
 from importlib import resources
@@ -26,7 +26,7 @@ from sqlalchemy.engine import Connection, Engine
 from adapters.base import Batch, Stream
 from connector.clock import SYSTEM_CLOCK, Clock
 from connector.errors import ConfigError, ConnectorError
-from connector.money import to_cents
+from connector.money import from_cents, to_cents
 from connector.records import BankMutation, Contact, Invoice
 from connector.store import schema
 from connector.store.codec import decode, encode
@@ -240,6 +240,41 @@ class Store:
                 )
                 out[name] = [(r.host_id, r.version) for r in rows]
         return out
+
+    # -- sales history (before the first sync) ------------------------------------------------
+
+    def save_invoiced_history(self, admin: str, invoiced: Mapping[date, Decimal], *, first: date,
+                              last: date) -> None:
+        """Store the host's sales per day for `first`..`last` (both included), replacing any before.
+
+        Every day of the range gets a row, 0 where nothing was invoiced, so the stored range is
+        exactly what the host was asked. One transaction: a half-written history never exists."""
+        outside = sorted(day for day in invoiced if not first <= day <= last)
+        if first > last or outside:
+            raise ValueError(f"history {first}..{last} cannot hold {outside[:3] or 'an empty range'}")
+        now = self.now()
+        rows = [{"admin": admin, "day": first + timedelta(days=n),
+                 "invoiced_cents": to_cents(invoiced.get(first + timedelta(days=n), Decimal(0))),
+                 "fetched_at": now}
+                for n in range((last - first).days + 1)]
+        with self.engine.begin() as conn:
+            conn.execute(schema.sales_history.delete().where(schema.sales_history.c.admin == admin))
+            for chunk in _chunks(rows, 500):
+                conn.execute(schema.sales_history.insert(), chunk)
+
+    def invoiced_history(self, admin: str) -> dict[date, Decimal]:
+        """Sales per day before the first sync, as the host reported them (empty until fetched)."""
+        table = schema.sales_history
+        with self.engine.connect() as conn:
+            rows = conn.execute(sa.select(table.c.day, table.c.invoiced_cents)
+                                .where(table.c.admin == admin).order_by(table.c.day))
+            return {row.day: from_cents(row.invoiced_cents) for row in rows}
+
+    def invoiced_history_end(self, admin: str) -> date | None:
+        """The last day the history covers (later days come from the store's invoices); None until fetched."""
+        table = schema.sales_history
+        with self.engine.connect() as conn:
+            return conn.execute(sa.select(sa.func.max(table.c.day)).where(table.c.admin == admin)).scalar()
 
     # -- run log -------------------------------------------------------------------------------
 
