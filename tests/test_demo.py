@@ -32,6 +32,9 @@ def test_demo_leaves_a_complete_folder(tmp_path, cli):
                                        policy=email.policy.default)
     assert summary.get_body(("html",)) is not None and summary.get_body(("plain",)) is not None
     assert list((out / "summary").glob("*.html"))
+    first = sorted((out / "summary").glob("*.eml"))[0].read_bytes()
+    text = email.message_from_bytes(first, policy=email.policy.default).get_body(("plain",)).get_content()
+    assert "DSO" in text and "nog onbekend" not in text, "DSO from the first summary (host's sales history)"
 
     pdfs = list((out / "output").rglob("*.pdf"))
     assert any("veertiendagenbrief" in p.name for p in pdfs), "the ladder reached the 14-day letter"

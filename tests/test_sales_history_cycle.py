@@ -124,3 +124,24 @@ def test_a_failed_sync_does_not_read_the_history(env) -> None:
     outcome = run()
     assert outcome.status == "failed" and outcome.sales_history is None
     assert history_calls(simulator) == 0 and store.invoiced_history_end(KEY) is None
+
+
+def test_dso_is_known_from_the_first_summary_and_counts_no_day_twice(env) -> None:
+    """History up to the first sync, the store's own invoices after it: DSO from day one."""
+    from connector.summary.figures import days_sales_outstanding
+    from connector.summary.from_cycle import sales_last_period
+
+    simulator, store, run = env
+    run()
+    open_invoices = store.open_invoices(KEY)
+    sales = sales_last_period(store, KEY, open_invoices, TODAY)
+    start = TODAY - timedelta(days=89)
+    booked = sum((i.total for i in simulator.data.invoices.values() if start <= i.date <= TODAY), Decimal(0))
+    assert sales == booked
+    assert days_sales_outstanding(open_invoices, sales) is not None
+
+    simulator.add_invoice(total=Decimal("500.00"), invoice_date=TODAY + timedelta(days=1))
+    run(TODAY + timedelta(days=1))
+    dropped = sum((i.total for i in simulator.data.invoices.values() if i.date == start), Decimal(0))
+    later = sales_last_period(store, KEY, store.open_invoices(KEY), TODAY + timedelta(days=1))
+    assert later == booked - dropped + Decimal("500.00")

@@ -87,12 +87,21 @@ def admin_summaries_from_store(config: ConnectorConfig, store: Store, *, today: 
 
 def sales_last_period(store: Store, admin: str, open_invoices: Sequence[Invoice], today: date,
                       days: int = figures.DSO_PERIOD_DAYS) -> Decimal | None:
-    """Invoiced in the DSO period, from open and recently closed invoices.
+    """Invoiced in the DSO period: the host's own sales per day up to the first sync (stored once,
+    see `service.sync.fetch_sales_history`), then the open and recently closed invoices the
+    connector saw itself.
 
-    None until the connector has watched the administration for the whole period: before that,
-    invoices paid before the first sync are unknown and DSO would come out far too high.
+    None when neither covers the whole period: without the host's history, invoices paid before
+    the first sync are unknown and DSO would come out far too high.
     """
-    since = datetime.combine(today - timedelta(days=days), datetime.min.time(), UTC)
+    start = today - timedelta(days=days)  # the period is start < day <= today
+    history = store.invoiced_history(admin)
+    end = max(history) if history else None
+    since = datetime.combine(start, datetime.min.time(), UTC)
+    if end is not None and min(history) <= start + timedelta(days=1):
+        before = sum((amount for day, amount in history.items() if start < day <= today), Decimal("0.00"))
+        seen = [inv for inv in [*open_invoices, *store.closed_invoices(admin, since)] if inv.invoice_date > end]
+        return before + figures.sales_in_period(seen, today, days)
     first = first_run(store, admin)
     if first is None or first > since:
         return None
