@@ -236,3 +236,20 @@ def test_this_years_statement_1_is_not_last_years(tmp_path: Path) -> None:
     first = parse_file(_file(tmp_path, "p1.sta", PAGE_1), runs=state)
     second = parse_file(_file(tmp_path, "p2.sta", PAGE_2), runs=first.runs)
     assert first.mutations[0].host_id != second.mutations[0].host_id
+
+
+def test_the_import_bank_command_counts_on_across_its_runs(cli, tmp_path: Path) -> None:
+    """`connector import-bank --config --admin`, one run per file, keeps the run state too."""
+    import yaml
+
+    config = tmp_path / "config.yaml"
+    config.write_text(yaml.safe_dump({
+        "state": {"url": f"sqlite:///{tmp_path / 'state.db'}"},
+        "administrations": [{"key": ADMIN, "name": "Studio", "package": "eboekhouden", "eboekhouden": {}}],
+    }), encoding="utf-8")
+    first, second = _file(tmp_path, "p1.sta", PAGE_1), _file(tmp_path, "p2.sta", PAGE_2)
+    outputs = [cli("import-bank", str(path), "--config", str(config), "--admin", ADMIN)
+               for path in (first, second, second)]
+    assert [done.returncode for done in outputs] == [0, 0, 0], outputs[-1].stderr
+    assert [done.stdout.splitlines()[-1].split()[0] for done in outputs] == ["1", "1", "0"]
+    assert _amounts(Store.open(f"sqlite:///{tmp_path / 'state.db'}")) == [Decimal("10.00")] * 2

@@ -64,7 +64,16 @@ def import_bank_command(ctx: click.Context, files: tuple[Path, ...], output: Pat
         config = open_config(config_path)
         admin = config.administration(admin_key)
     # a statement of another account than the administration's own is refused whole
-    result = import_files(files, account=admin.bank_files.account_iban if admin else None)
+    account = admin.bank_files.account_iban if admin else None
+    new = 0
+    if admin is not None and output is None:
+        from connector.cli._common import open_store
+        from connector.service.bank_import import import_and_store
+
+        # against the stored run state, so a page delivered in a later file counts on
+        result, new = import_and_store(open_store(config), admin.key, files, account_iban=account)
+    else:
+        result = import_files(files, account=account)
     for error in result.errors:
         click.echo(f"error: {error}", err=True)
     code = exit_code(result)
@@ -76,9 +85,6 @@ def import_bank_command(ctx: click.Context, files: tuple[Path, ...], output: Pat
         target = "stdout" if str(output) == "-" else str(output)
         click.echo(f"{written} mutations from {len(result.files)} file(s) written to {target}", err=True)
     elif admin is not None:
-        from connector.cli._common import open_store
-
-        new = open_store(config).add_mutations(admin.key, result.mutations)
         click.echo(summary_table(result.files))
         click.echo(f"{new} new bank lines stored for {admin.key} "
                    f"({len(result.mutations) - new} already known)")

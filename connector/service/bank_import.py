@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from connector.bankfiles import import_files
+from connector.bankfiles import ImportResult, import_files
 from connector.store import Store
 from connector.store.bank_runs import BankFileRuns, RunStateConflict
 
@@ -62,24 +62,33 @@ def import_inbox(store: Store, admin: str, inbox: Path, *, account_iban: str | N
     return report
 
 
-def _import_one(store: Store, admin: str, path: Path, report: BankImportReport, account_iban: str | None) -> str:
-    """Import one file into the store with the run state it leaves; returns its error text ("" when read)."""
+def import_and_store(store: Store, admin: str, paths: Iterable[Path], *,
+                     account_iban: str | None = None) -> tuple[ImportResult, int]:
+    """Read the files against the stored run state and store their lines with the state they
+    leave, in one transaction; (what was read, how many lines were new). Files that cannot be
+    read are in `result.errors` and store nothing."""
     runs = BankFileRuns(store)
-    attempt = 1
-    while True:
+    paths = list(paths)
+    for attempt in range(1, _ATTEMPTS + 1):
         loaded = runs.load(admin)
-        result = import_files([path], account=account_iban, runs=loaded.state)
-        if result.errors:
-            error = "; ".join(str(e) for e in result.errors)
-            report.errors.append(error)
-            return error
+        result = import_files(paths, account=account_iban, runs=loaded.state)
+        if not result.mutations and not result.files:
+            return result, 0
         try:
-            new = runs.add_mutations(admin, result.mutations, result.runs, loaded)
-            break
-        except RunStateConflict:
+            return result, runs.add_mutations(admin, result.mutations, result.runs, loaded)
+        except RunStateConflict:  # another import stored its state meanwhile: read it again
             if attempt == _ATTEMPTS:
                 raise
-            attempt += 1
+    raise AssertionError("unreachable")
+
+
+def _import_one(store: Store, admin: str, path: Path, report: BankImportReport, account_iban: str | None) -> str:
+    """Import one file into the store with the run state it leaves; returns its error text ("" when read)."""
+    result, new = import_and_store(store, admin, [path], account_iban=account_iban)
+    if result.errors:
+        error = "; ".join(str(e) for e in result.errors)
+        report.errors.append(error)
+        return error
     report.files += 1
     report.new_lines += new
     report.duplicates += len(result.mutations) - new
