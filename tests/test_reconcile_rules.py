@@ -356,6 +356,26 @@ def test_two_payments_for_one_invoice_in_one_batch_are_not_automatic():
     assert sorted(f.kind for f in result.flags) == ["ambiguous", "ambiguous"]
 
 
+def test_one_payer_paying_one_invoice_twice_books_the_first_and_flags_the_second():
+    result = run(
+        pay("factuur 2026-0041", "121.00", iban=JANSEN_IBAN, mutation_id="m1"),
+        pay("Factuur 2026-0041", "121.00", iban=JANSEN_IBAN, mutation_id="m2"),
+    )
+    assert [(m.mutation_id, m.invoice_id) for m in result.auto()] == [("m1", "i41")]
+    (flag,) = result.flags
+    assert (flag.mutation_id, flag.kind, flag.invoice_id) == ("m2", "overpayment", "i41")
+    assert not [m for m in result.matches if m.mutation_id == "m2"]
+
+
+def test_two_payers_claiming_one_invoice_stay_ambiguous():
+    result = run(
+        pay("factuur 2026-0041", "121.00", iban=JANSEN_IBAN, mutation_id="m1"),
+        pay("Factuur 2026-0041", "121.00", iban=BAKKER_IBAN, mutation_id="m2"),
+    )
+    assert result.auto() == ()
+    assert sorted(f.kind for f in result.flags) == ["ambiguous", "ambiguous"]
+
+
 def test_instalments_beyond_the_open_amount_are_not_booked():
     result = run(
         pay(f"{RF} deel 1", "700.00", mutation_id="m1"),

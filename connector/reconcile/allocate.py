@@ -5,7 +5,9 @@ Rules decide per payment; this module makes the whole batch consistent:
       several payments together claim more than an invoice has open (two payments quoting
       the same invoice, two equal transfers for one monthly fee), none of them is
       automatic: all become suggestions and each payment gets an `ambiguous` flag. Which
-      payment came first does not matter.
+      payment came first does not matter, with one exception: when one payer sends the
+      same full payment for one invoice twice (each payment alone quoting and settling it),
+      the earliest pays it and the later ones are flagged as overpayments.
     * a payment split over several invoices is automatic for all of them or for none.
     * at most `max_suggestions` suggestions per payment, best first; a payment with an
       automatic match keeps no suggestions.
@@ -132,13 +134,87 @@ def empty_flags() -> pd.DataFrame:
 
 
 def settle_conflicts(
-    matches: pd.DataFrame, capacity: np.ndarray, numbers: np.ndarray
+    matches: pd.DataFrame,
+    capacity: np.ndarray,
+    numbers: np.ndarray,
+    payer: np.ndarray | None = None,
+    day: np.ndarray | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Demote automatic matches that together claim more than an invoice has open.
 
-    Returns the matches (demoted rows now `suggested`) and `ambiguous` flags for them.
+    Returns the matches (demoted rows now `suggested`) and `ambiguous` flags for them;
+    with `payer` (the account each payment came from) and `day`, a payer's repeated full
+    payment of one invoice is an `overpayment` flag instead (see `_repeated_payments`).
     """
     auto = matches["status"].to_numpy() == AUTO
+    if not auto.any():
+        return matches, empty_flags()
+    repeats = empty_flags()
+    if payer is not None and day is not None:
+        matches, repeats = _repeated_payments(matches, capacity, numbers, payer, day)
+        auto = matches["status"].to_numpy() == AUTO
+    matches, conflicts = _demote_conflicts(matches, capacity, numbers, auto)
+    flags = [f for f in (repeats, conflicts) if len(f)]
+    return matches, pd.concat(flags, ignore_index=True) if flags else empty_flags()
+
+
+def _repeated_payments(
+    matches: pd.DataFrame, capacity: np.ndarray, numbers: np.ndarray, payer: np.ndarray,
+    day: np.ndarray,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """One payer paying one invoice in full twice ("FACTUURNUMMER 26100010" on 3 and 20 March):
+    the earliest payment pays it, the later ones leave the matches as overpayments.
+
+    Only where every automatic claim on the invoice is its payment's only claim, equals the
+    whole open amount, and comes from the same known account: anything else stays ambiguous.
+    """
+    auto = matches["status"].to_numpy() == AUTO
+    mut = matches["mut"].to_numpy(dtype=np.int64)
+    inv = matches["inv"].to_numpy(dtype=np.int64)
+    amount = matches["amount"].to_numpy(dtype=np.int64)
+    claims = np.bincount(inv[auto], minlength=len(capacity))
+    rows_of_payment = np.bincount(mut[auto], minlength=int(mut.max()) + 1)
+    candidates = np.flatnonzero(auto & (claims[inv] > 1))
+    if len(candidates) == 0:
+        return matches, empty_flags()
+    later: list[int] = []
+    flags = []
+    frame = pd.DataFrame({"row": candidates, "inv": inv[candidates], "mut": mut[candidates]})
+    for invoice, group in frame.groupby("inv", sort=True):
+        rows = group["row"].to_numpy()
+        payments = mut[rows]
+        accounts = {str(payer[p]) for p in payments.tolist()}
+        if (
+            len(rows) != claims[invoice]
+            or (rows_of_payment[payments] != 1).any()
+            or (amount[rows] != capacity[invoice]).any()
+            or len(accounts) != 1
+            or accounts == {""}
+        ):
+            continue
+        order = rows[np.lexsort((payments, day[payments]))]
+        for row in order[1:].tolist():
+            later.append(row)
+            flags.append(
+                (
+                    int(mut[row]),
+                    "overpayment",
+                    f"Invoice {numbers[invoice]} is paid already by an earlier payment of this "
+                    "payer in this batch (same account, same amount); this one is a double "
+                    "payment: refund it or keep it as credit.",
+                    int(amount[row]),
+                    int(invoice),
+                )
+            )
+    if not later:
+        return matches, empty_flags()
+    drop = np.isin(mut, mut[later])
+    return matches[~drop].reset_index(drop=True), pd.DataFrame(flags, columns=FLAG_COLUMNS)
+
+
+def _demote_conflicts(
+    matches: pd.DataFrame, capacity: np.ndarray, numbers: np.ndarray, auto: np.ndarray
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     if not auto.any():
         return matches, empty_flags()
     inv = matches["inv"].to_numpy()

@@ -102,7 +102,9 @@ def reconcile_books(
         handled |= settled
     decider.decide_many(np.flatnonzero(firm & ~handled))
     matches1, flags1 = out.take()
-    matches1, conflicts1 = settle_conflicts(matches1, ctx.inv_open, ctx.inv_number)
+    matches1, conflicts1 = settle_conflicts(
+        matches1, ctx.inv_open, ctx.inv_number, ctx.mut_iban, ctx.mut_day
+    )
     ctx.set_remaining(ctx.inv_open - allocated(matches1, len(ctx.inv_open)))
 
     # Phase 2: everything else, against what is still open.
@@ -115,7 +117,9 @@ def reconcile_books(
         handled |= unknown_account_without_evidence(ctx, ~firm & ~has_hit & ~handled, decider)
     decider.decide_many(np.flatnonzero(~firm & ~handled))
     matches2, flags2 = out.take()
-    matches2, conflicts2 = settle_conflicts(matches2, ctx.remaining, ctx.inv_number)
+    matches2, conflicts2 = settle_conflicts(
+        matches2, ctx.remaining, ctx.inv_number, ctx.mut_iban, ctx.mut_day
+    )
 
     matches = rank(
         pd.concat([matches1, matches2], ignore_index=True), ctx.inv_due, settings.max_suggestions

@@ -398,6 +398,14 @@ CLAUSES = (
         "Meerdere betalingen lijken factuur {nums:nums} te betalen; beslis welke het is (de andere "
         "is mogelijk een dubbele betaling).",
     ),
+    _clause(
+        "Invoice {num:num} is paid already by an earlier payment of this payer in this batch "
+        "(same account, same amount); this one is a double payment: refund it or keep it as "
+        "credit.",
+        "Factuur {num:num} is al betaald door een eerdere betaling van deze betaler in deze reeks "
+        "(zelfde rekening, zelfde bedrag); dit is een dubbele betaling: terugbetalen of als "
+        "tegoed houden.",
+    ),
 )
 
 
