@@ -289,6 +289,25 @@ def test_money_that_is_no_customer_payment_is_flagged_not_matched(name, iban, te
     assert [f.kind for f in result.flags] == [kind]
 
 
+def test_one_invoice_paid_through_a_payment_provider_with_its_exact_amount_is_booked():
+    ideal = pay("tr_7UhSN1zuXS Factuur 2026-0005", "399.30", name="Stichting Mollie Payments",
+                iban="NL55ABNA0408441224")
+    assert only(run(ideal)) == [("i05", "auto")]
+    short = pay("tr_7UhSN1zuXS Factuur 2026-0005", "398.01", name="Stichting Mollie Payments",
+                iban="NL55ABNA0408441224")
+    assert not run(short).auto(), "the provider kept a fee: a person decides"
+
+
+def test_a_tikkie_counts_the_payers_own_account_written_in_its_text():
+    tikkie = pay("Tikkie ID 000051239876, Bestelling, Van Jan de Vries, NL20INGB0001234567",
+                 "75.00", name="AAB INZ TIKKIE", iban="NL61ABNA9032103246")
+    assert only(run(tikkie)) == [("i47", "auto")]
+    assert "NL20INGB0001234567" in run(tikkie).matches[0].reason
+    wrong_check = pay("Tikkie ID 000051239876, Bestelling, Van Jan de Vries, NL21INGB0001234567",
+                      "75.00", name="AAB INZ TIKKIE", iban="NL61ABNA9032103246")
+    assert not run(wrong_check).auto()
+
+
 def test_own_account_is_an_own_transfer():
     result = run(
         pay("", "399.30", iban="NL11OWNB0000000001"), own_ibans=("NL11 OWNB 0000 0000 01",)

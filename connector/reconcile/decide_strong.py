@@ -29,6 +29,7 @@ from connector.reconcile.rulebook import (
     CONF_PARTIAL,
     CONF_REFERENCE,
     OTHER_PAYER_PENALTY,
+    PSP_PENALTY,
     Hit,
     eur,
     key_words,
@@ -79,6 +80,21 @@ class StrongEvidence:
                 )
                 return False
             if amount == open_cents:
+                if psp and not ctx.screening.payout_text(row):
+                    # one customer's own payment forwarded by the provider (iDEAL, a payment
+                    # link): the provider quotes the invoice and passes on its exact amount
+                    out.add(
+                        row,
+                        inv,
+                        amount,
+                        AUTO,
+                        conf - PSP_PENALTY,
+                        rule,
+                        f"{words} and the amount equals the open amount {eur(open_cents)}, "
+                        f"forwarded by payment provider {psp} for this invoice alone.",
+                        0,
+                    )
+                    return True
                 if psp:
                     out.add(
                         row,

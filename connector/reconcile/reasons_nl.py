@@ -124,6 +124,13 @@ CLAUSES = (
         "van {name:text}, die zelf ook een openstaande factuur van precies dit bedrag heeft.",
     ),
     _clause(
+        " and the amount equals the open amount {open:eur}, forwarded by payment provider "
+        "{psp:text} for this invoice alone.",
+        " en het bedrag is gelijk aan het openstaande bedrag van {open:eur}, doorgestort door "
+        "betaalprovider {psp:text} voor alleen deze factuur.",
+        before=" |$",
+    ),
+    _clause(
         " and the amount equals the open amount {open:eur}; not automatic because it came through "
         "payment provider {psp:text}.",
         " en het bedrag is gelijk aan het openstaande bedrag van {open:eur}; niet automatisch, "

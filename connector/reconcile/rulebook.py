@@ -17,6 +17,7 @@ CONF_PARTIAL = 0.96
 CONF_IBAN = 0.96
 CONF_BALANCE = 0.95
 OTHER_PAYER_PENALTY = 0.01
+PSP_PENALTY = 0.02  # one invoice's exact amount forwarded by a payment provider
 #: a difference this small (in cents) is rounding, either way
 ROUNDING_CENTS = 5
 
