@@ -308,6 +308,22 @@ def test_a_tikkie_counts_the_payers_own_account_written_in_its_text():
     assert not run(wrong_check).auto()
 
 
+def test_an_invoice_paid_net_of_an_unnamed_credit_note_is_suggested_with_the_credit_note():
+    result = run(pay("factuur 2026-0041", "101.00", iban=JANSEN_IBAN))
+    assert not result.auto()
+    assert sorted((m.invoice_id, m.amount) for m in result.matches) == [
+        ("i41", Decimal("121.00")), ("i50", Decimal("-20.00"))]
+    assert "credit note 2026-0050" in result.matches[0].reason
+
+
+def test_a_part_payment_that_says_something_was_deducted_is_only_suggested():
+    result = run(pay("factuur 2026-0041 minus retour 2 dozen 11,00", "110.00", iban=JANSEN_IBAN))
+    assert only(result) == [("i41", "suggested")]
+    assert "deducted" in result.matches[0].reason
+    plain = run(pay("factuur 2026-0041 eerste termijn", "60.00", iban=JANSEN_IBAN))
+    assert only(plain) == [("i41", "auto")], "a plain instalment is still booked"
+
+
 def test_own_account_is_an_own_transfer():
     result = run(
         pay("", "399.30", iban="NL11OWNB0000000001"), own_ibans=("NL11 OWNB 0000 0000 01",)

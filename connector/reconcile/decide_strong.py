@@ -31,9 +31,12 @@ from connector.reconcile.rulebook import (
     OTHER_PAYER_PENALTY,
     PSP_PENALTY,
     Hit,
+    credit_netted_reason,
+    deduction_reason,
     eur,
     key_words,
     listed_paid_exactly,
+    mentions_deduction,
     part_payment_reason,
     short_payment_reason,
     shortfall,
@@ -132,6 +135,12 @@ class StrongEvidence:
         ctx, out = self.ctx, self.out
         inv = h.inv
         rest = open_cents - amount
+        credit = self._credit_note_of(inv, rest)
+        if credit >= 0:  # paid net of the customer's open credit note, which it does not name
+            reason = credit_netted_reason(words, amount, open_cents, str(ctx.inv_number[credit]))
+            out.add(row, inv, open_cents, SUGGESTED, 0.9, RULE_SUBSET, reason, 0)
+            out.add(row, credit, -rest, SUGGESTED, 0.9, RULE_SUBSET, reason, 0)
+            return True
         why = shortfall(amount, open_cents, ctx)
         if why:
             other_payer = payer >= 0 and payer != ctx.inv_contact[inv]
@@ -152,6 +161,19 @@ class StrongEvidence:
         # account rules that out.
         firm = h.kind == REF or same_customer
         rivals = self._exact_rivals(inv, amount, payer)
+        deducted = mentions_deduction(ctx.description(row))
+        if deducted:  # "minus retour 2 dozen 38,50": the customer disputes the rest
+            out.add(
+                row,
+                inv,
+                amount,
+                SUGGESTED,
+                0.8,
+                RULE_SHORT,
+                deduction_reason(words, amount, open_cents, rest),
+                rest,
+            )
+            return True
         if firm and not rivals and not psp:
             out.add(
                 row,
@@ -362,6 +384,13 @@ class StrongEvidence:
             invs[0],
         )
         return True
+
+    def _credit_note_of(self, inv: int, shortfall_cents: int) -> int:
+        """An open credit note of the invoice's customer for exactly the shortfall, or -1."""
+        ctx = self.ctx
+        pool = self._pool(int(ctx.inv_contact[inv]), int(ctx.inv_currency[inv]))
+        found = pool[ctx.remaining[pool] == -shortfall_cents]
+        return int(found[0]) if len(found) else -1
 
     def _exact_rivals(self, inv: int, amount: int, payer: int) -> list[int]:
         ctx = self.ctx

@@ -24,6 +24,7 @@ from connector.reconcile.evidence import REF, STRONG_KINDS, Hits
 from connector.reconcile.model import RULE_PARTIAL, RULE_SHORT
 from connector.reconcile.rulebook import (
     CONF_PARTIAL,
+    mentions_deduction,
     part_payment_reason,
     quote_words,
     short_payment_reason,
@@ -57,6 +58,13 @@ def quoted_invoice_paid_short(
     rivals = _open_of_amount(ctx, owner, currency, amount)
     rivals += np.where(other_payer, _open_of_amount(ctx, payer, currency, amount), 0)
     part = (why == "") & firm & (rivals == 0) & ~psp[h.mut]
+    # net of an open credit note, or with words of a deduction: `decide` words those
+    special = _credit_of_amount(ctx, owner, currency, open_cents - amount) > 0
+    special[part] |= np.array(
+        [mentions_deduction(ctx.description(m)) for m in h.mut[part].tolist()], dtype=bool
+    )
+    short &= ~special
+    part &= ~special
     take = short | part
     if not take.any():
         return empty_matches(), handled
@@ -94,6 +102,22 @@ def quoted_invoice_paid_short(
                         confidence=np.where(short, np.where(discount, 0.88, 0.85), CONF_PARTIAL),
                         rule=np.where(short, RULE_SHORT, RULE_PARTIAL), reason=reasons, remainder=rest)
     return out, handled
+
+
+def _credit_of_amount(
+    ctx: Context, contact: np.ndarray, currency: np.ndarray, amount: np.ndarray
+) -> np.ndarray:
+    """How many open credit notes of each contact (same currency) are for exactly `amount`."""
+    credits = np.flatnonzero(ctx.remaining < 0)
+    if len(credits) == 0:
+        return np.zeros(len(contact), dtype=np.int64)
+    table = pd.DataFrame(
+        {"contact": ctx.inv_contact[credits], "currency": ctx.inv_currency[credits],
+         "amount": -ctx.remaining[credits]}
+    ).value_counts().rename("n").reset_index()
+    asked = pd.DataFrame({"contact": contact, "currency": currency, "amount": amount})
+    found = asked.merge(table, on=["contact", "currency", "amount"], how="left")["n"]
+    return found.fillna(0).to_numpy(dtype=np.int64)
 
 
 def _open_of_amount(

@@ -158,6 +158,20 @@ CLAUSES = (
         "({why:why}); {left:eur} blijft openstaan, tenzij het wordt afgeboekt.",
     ),
     _clause(
+        "; the payment of {paid:eur} equals its open {open:eur} minus open credit note "
+        "{num:num} of this customer, which the description does not name.",
+        "; de betaling van {paid:eur} is het openstaande bedrag van {open:eur} min de "
+        "openstaande creditnota {num:num} van deze klant, die de omschrijving niet noemt.",
+    ),
+    _clause(
+        "; the payment of {paid:eur} is {rest:eur} less than the open {open:eur} and the "
+        "description says something was deducted: decide whether to accept the deduction or "
+        "chase the rest.",
+        "; de betaling van {paid:eur} is {rest:eur} minder dan het openstaande bedrag van "
+        "{open:eur} en de omschrijving noemt een inhouding: beslis of u die accepteert of de "
+        "rest invordert.",
+    ),
+    _clause(
         "; the payment of {paid:eur} is a part payment of the open {open:eur}, so {rest:eur} "
         "stays open.",
         "; de betaling van {paid:eur} is een deelbetaling op het openstaande bedrag van "

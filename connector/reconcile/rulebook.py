@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -49,6 +50,35 @@ def part_payment_reason(words: str, amount: int, open_cents: int, rest: int) -> 
     return (
         f"{words}; the payment of {eur(amount)} is a part payment of the open "
         f"{eur(open_cents)}, so {eur(rest)} stays open."
+    )
+
+
+def credit_netted_reason(words: str, amount: int, open_cents: int, credit_number: str) -> str:
+    """Reason: a quoted invoice paid net of an open credit note the payer did not name."""
+    return (
+        f"{words}; the payment of {eur(amount)} equals its open {eur(open_cents)} minus open "
+        f"credit note {credit_number} of this customer, which the description does not name."
+    )
+
+
+#: Words with which a payer says they kept part of the invoice back on purpose.
+_DEDUCTION = re.compile(
+    r"\b(?:minus|min\.|retour\w*|verrekend|verrekening|ingehouden|inhouding|aftrek|afgetrokken"
+    r"|in mindering|less|deducted)\b",
+    re.IGNORECASE,
+)
+
+
+def mentions_deduction(description: str) -> bool:
+    return bool(_DEDUCTION.search(description))
+
+
+def deduction_reason(words: str, amount: int, open_cents: int, rest: int) -> str:
+    """Reason: a part payment whose description says something was kept back."""
+    return (
+        f"{words}; the payment of {eur(amount)} is {eur(rest)} less than the open "
+        f"{eur(open_cents)} and the description says something was deducted: decide whether "
+        "to accept the deduction or chase the rest."
     )
 
 
