@@ -324,6 +324,28 @@ def test_a_part_payment_that_says_something_was_deducted_is_only_suggested():
     assert only(plain) == [("i41", "auto")], "a plain instalment is still booked"
 
 
+def test_a_known_account_paying_a_paid_invoices_amount_again_names_that_invoice():
+    paid = invoice("i48", "2026-0048", "c-bakker", "300.00", "0.00")
+    result = run(pay("De Vries", "300.00", iban=BAKKER_IBAN), extra=[paid])
+    (flag,) = result.flags
+    assert (flag.kind, flag.invoice_id) == ("overpayment", "i48")
+    assert not result.auto()
+
+
+def test_an_advance_beyond_what_is_open_is_no_overpayment():
+    result = run(pay("voorschot verbouwing, factuur volgt", "900.00", iban=BAKKER_IBAN))
+    assert result.flags == () and not result.auto()
+
+
+def test_an_invoice_booked_by_one_payment_is_not_suggested_for_another():
+    result = run(
+        pay("", "75.00", iban=BAKKER_IBAN, mutation_id="m1"),  # its only invoice of 75.00
+        pay("", "30.00", iban=BAKKER_IBAN, mutation_id="m2"),  # part of which one?
+    )
+    assert only(result) == [("i47", "auto")]
+    assert "i47" not in {m.invoice_id for m in result.for_mutation("m2")}
+
+
 def test_own_account_is_an_own_transfer():
     result = run(
         pay("", "399.30", iban="NL11OWNB0000000001"), own_ibans=("NL11 OWNB 0000 0000 01",)

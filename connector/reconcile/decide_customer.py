@@ -24,7 +24,14 @@ from connector.reconcile.model import (
     RULE_SUBSET,
 )
 from connector.reconcile.names import name_similarity, word_keys
-from connector.reconcile.rulebook import CONF_BALANCE, CONF_IBAN, ROUNDING_CENTS, eur, shortfall
+from connector.reconcile.rulebook import (
+    CONF_BALANCE,
+    CONF_IBAN,
+    ROUNDING_CENTS,
+    eur,
+    mentions_advance,
+    shortfall,
+)
 from connector.reconcile.subsets import subsets_summing_to
 
 
@@ -185,7 +192,20 @@ class CustomerEvidence:
             )
         if shorts:
             return
+        paid_twice = self._paid_before(contact, amount, int(ctx.mut_currency[row]))
+        if paid_twice >= 0:
+            out.flag(
+                row,
+                "overpayment",
+                f"{who}; no open invoice matches {eur(amount)}, but invoice "
+                f"{ctx.inv_number[paid_twice]} of "
+                f"exactly this amount is already paid: possibly paid twice.",
+                amount,
+                paid_twice,
+            )
+            return
         total = int(ctx.remaining[positive].sum())
+        advance = mentions_advance(ctx.description(row))  # "voorschot", "factuur volgt"
         if len(positive) and amount > total:
             for inv in positive[:5]:
                 out.add(
@@ -200,25 +220,14 @@ class CustomerEvidence:
                     f"({eur(total)}).",
                     0,
                 )
-            out.flag(
-                row,
-                "overpayment",
-                f"{who}; paid {eur(amount - total)} more than this customer has open.",
-                amount - total,
-                int(positive[0]),
-            )
-            return
-        paid_twice = self._paid_before(contact, amount, int(ctx.mut_currency[row]))
-        if paid_twice >= 0:
-            out.flag(
-                row,
-                "overpayment",
-                f"{who}; no open invoice matches {eur(amount)}, but invoice "
-                f"{ctx.inv_number[paid_twice]} of "
-                f"exactly this amount is already paid: possibly paid twice.",
-                amount,
-                paid_twice,
-            )
+            if not advance:  # an advance is meant for an invoice still to come
+                out.flag(
+                    row,
+                    "overpayment",
+                    f"{who}; paid {eur(amount - total)} more than this customer has open.",
+                    amount - total,
+                    int(positive[0]),
+                )
             return
         # invoices the payment can be a part of first (oldest first), then smaller ones
         larger = ctx.remaining[positive] >= amount

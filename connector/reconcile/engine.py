@@ -20,7 +20,14 @@ import numpy as np
 import pandas as pd
 
 from connector.money import from_cents
-from connector.reconcile.allocate import Collector, allocated, empty_flags, rank, settle_conflicts
+from connector.reconcile.allocate import (
+    AUTO,
+    Collector,
+    allocated,
+    empty_flags,
+    rank,
+    settle_conflicts,
+)
 from connector.reconcile.context import build_context
 from connector.reconcile.decide import PaymentDecider
 from connector.reconcile.evidence import Hits, build_invoice_keys, key_hits, rf_hits
@@ -121,14 +128,26 @@ def reconcile_books(
         matches2, ctx.remaining, ctx.inv_number, ctx.mut_iban, ctx.mut_day
     )
 
-    matches = rank(
-        pd.concat([matches1, matches2], ignore_index=True), ctx.inv_due, settings.max_suggestions
-    )
+    both = _without_booked_invoices(pd.concat([matches1, matches2], ignore_index=True), ctx)
+    matches = rank(both, ctx.inv_due, settings.max_suggestions)
     flags = pd.concat(
         [f for f in (flags1, conflicts1, flags2, conflicts2) if len(f)] or [empty_flags()],
         ignore_index=True,
     )
     return _with_ids(ctx, matches, flags)
+
+
+def _without_booked_invoices(matches: pd.DataFrame, ctx) -> pd.DataFrame:
+    """Drop suggestions of invoices that automatic matches of this batch already pay in full:
+    offering them again would invite paying one invoice twice."""
+    suggested = matches["status"].to_numpy() != AUTO
+    if not suggested.any():
+        return matches
+    inv = matches["inv"].to_numpy(dtype=np.int64)
+    left = ctx.inv_open - allocated(matches, len(ctx.inv_open))
+    booked = (ctx.inv_open > 0) & (left <= 0) & (left != ctx.inv_open)
+    drop = suggested & booked[inv] & (matches["amount"].to_numpy() > 0)
+    return matches[~drop].reset_index(drop=True) if drop.any() else matches
 
 
 def _with_ids(ctx, matches: pd.DataFrame, flags: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -73,6 +73,18 @@ def mentions_deduction(description: str) -> bool:
     return bool(_DEDUCTION.search(description))
 
 
+#: Words with which a payer says the money is for an invoice still to come.
+_ADVANCE = re.compile(
+    r"\b(?:voorschot|vooruitbetaling|aanbetaling|factuur volgt|borg|waarborgsom|deposit|"
+    r"advance payment|prepayment)\b",
+    re.IGNORECASE,
+)
+
+
+def mentions_advance(description: str) -> bool:
+    return bool(_ADVANCE.search(description))
+
+
 def deduction_reason(words: str, amount: int, open_cents: int, rest: int) -> str:
     """Reason: a part payment whose description says something was kept back."""
     return (
