@@ -346,6 +346,15 @@ def test_an_invoice_booked_by_one_payment_is_not_suggested_for_another():
     assert "i47" not in {m.invoice_id for m in result.for_mutation("m2")}
 
 
+def test_a_number_inside_an_rf_reference_with_wrong_check_digits_is_only_suggested():
+    checks = int(RF[2:4])
+    wrong = f"RF{(checks + 1) % 100:02d}{RF[4:]}"
+    result = run(pay(wrong, "1210.00"))
+    assert only(result) == [("i101", "suggested")]
+    assert wrong in result.matches[0].reason
+    assert only(run(pay(RF, "1210.00"))) == [("i101", "auto")]
+
+
 def test_own_account_is_an_own_transfer():
     result = run(
         pay("", "399.30", iban="NL11OWNB0000000001"), own_ibans=("NL11 OWNB 0000 0000 01",)

@@ -30,7 +30,14 @@ from connector.reconcile.allocate import (
 )
 from connector.reconcile.context import build_context
 from connector.reconcile.decide import PaymentDecider
-from connector.reconcile.evidence import Hits, build_invoice_keys, key_hits, rf_hits
+from connector.reconcile.evidence import (
+    Hits,
+    build_invoice_keys,
+    demote_inside_rf,
+    key_hits,
+    prefer_reference_typos,
+    rf_hits,
+)
 from connector.reconcile.fastpath import (
     known_account_single_invoice,
     listed_invoices_paid_exactly,
@@ -90,12 +97,13 @@ def reconcile_books(
     groups = find_groups(ctx.buffer, ctx.envelope)
     number_hits, windows, exact_window = key_hits(ctx, keys, groups)
     reference_hits, rf_unmatched = rf_hits(ctx, keys)
+    number_hits = demote_inside_rf(ctx, number_hits, rf_unmatched)
     hits = Hits.concat([number_hits, reference_hits]).strongest_per_pair()
     firm = strong_rows(ctx, hits)
     typo = typo_hits(
         ctx, keys, groups, windows, exact_window, ~strong_rows(ctx, hits, exact=True), rf_unmatched
     )
-    hits = Hits.concat([hits, typo]).strongest_per_pair()
+    hits = prefer_reference_typos(Hits.concat([hits, typo])).strongest_per_pair()
     psp = psp_counterparties(ctx)
 
     out = Collector()

@@ -441,6 +441,47 @@ def rf_hits(ctx: Context, ik: InvoiceKeys) -> tuple[Hits, list[tuple[int, str, i
     return hits, unmatched
 
 
+def demote_inside_rf(ctx: Context, hits: Hits, rf_unmatched: list[tuple[int, str, int]]) -> Hits:
+    """A full number read inside an RF reference that is not one of ours ("RF56 2610 0133" with
+    wrong check digits) is a mistyped reference, not a quoted number: SHORT, a suggestion."""
+    if not rf_unmatched or len(hits) == 0:
+        return hits
+    kind = hits.kind.copy()
+    raw = ctx.buffer.raw
+    for row, compact, pos in rf_unmatched:
+        end = span_end(raw, pos, len(compact))
+        inside = (hits.mut == row) & (hits.start > pos) & (hits.start < end) & (kind == NUM)
+        kind[inside] = SHORT
+    return Hits(hits.mut, hits.inv, kind, hits.labelled, hits.start, hits.end, hits.note)
+
+
+def prefer_reference_typos(hits: Hits) -> Hits:
+    """Drop a SHORT hit that lies inside a reference-typo hit on the same invoice: the reason
+    then names the mistyped reference, not the number read inside it."""
+    short = np.flatnonzero(hits.kind == SHORT)
+    typo = np.flatnonzero(hits.kind == TYPO)
+    if len(short) == 0 or len(typo) == 0:
+        return hits
+    pairs = pd.DataFrame({"s": short, "mut": hits.mut[short], "inv": hits.inv[short]}).merge(
+        pd.DataFrame({"t": typo, "mut": hits.mut[typo], "inv": hits.inv[typo]}), on=["mut", "inv"]
+    )
+    s, t = pairs["s"].to_numpy(), pairs["t"].to_numpy()
+    inside = (hits.start[t] <= hits.start[s]) & (hits.end[s] <= hits.end[t])
+    keep = np.ones(len(hits), dtype=bool)
+    keep[s[inside]] = False
+    return hits.select(keep)
+
+
+def span_end(raw: bytes, start: int, characters: int) -> int:
+    """Where `characters` letters/digits starting at `start` end, spaces in between skipped."""
+    end = start
+    while characters and end < len(raw):
+        if raw[end] != ord(" "):
+            characters -= 1
+        end += 1
+    return end
+
+
 _TOKEN = re.compile(r"[A-Z0-9][A-Z0-9.\-/_]{3,40}[A-Z0-9]")
 
 

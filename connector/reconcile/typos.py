@@ -16,7 +16,7 @@ import numpy as np
 
 from connector.legal.references import is_valid_betalingskenmerk, is_valid_rf
 from connector.reconcile.context import Context
-from connector.reconcile.evidence import TYPO, Hits, InvoiceKeys
+from connector.reconcile.evidence import TYPO, Hits, InvoiceKeys, span_end
 from connector.reconcile.keys import _REF_BASE, FULL, Keys, join
 from connector.reconcile.textscan import POW10, Groups
 
@@ -137,7 +137,7 @@ def _rf_typos(ctx: Context, ik: InvoiceKeys, unmatched: list[tuple[int, str, int
                     invs.append(inv)
                     notes.append(note)
                     starts.append(pos)
-                    ends.append(_span_end(ctx.buffer.raw, pos, n))
+                    ends.append(span_end(ctx.buffer.raw, pos, n))
     if not muts:
         return Hits.empty()
     n = len(muts)
@@ -150,16 +150,6 @@ def _rf_typos(ctx: Context, ik: InvoiceKeys, unmatched: list[tuple[int, str, int
         np.asarray(ends, dtype=np.int64),
         np.asarray(notes, dtype=object),
     )
-
-
-def _span_end(raw: bytes, start: int, characters: int) -> int:
-    """Where `characters` letters/digits starting at `start` end, spaces in between skipped."""
-    end = start
-    while characters and end < len(raw):
-        if raw[end] != ord(" "):
-            characters -= 1
-        end += 1
-    return end
 
 
 def _variants(text: str):
