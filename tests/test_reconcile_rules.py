@@ -281,6 +281,8 @@ def test_short_number_fitting_several_invoices_is_only_suggested():
         ),
         ("ABN AMRO BANK NV", "", "CREDITRENTE 4E KWARTAAL", "not_a_customer_payment"),
         ("", "", "Van spaarrekening", "not_a_customer_payment"),
+        ("TECHNISCHE UNIE B.V.", "", "creditnota 8812345 retour", "not_a_customer_payment"),
+        ("DE GROOT HOLDING B.V.", "", "rc holding", "not_a_customer_payment"),
     ],
 )
 def test_money_that_is_no_customer_payment_is_flagged_not_matched(name, iban, text, kind):

@@ -42,7 +42,10 @@ _PAYOUT = re.compile(
 _TAX = re.compile(
     r"belastingdienst|\bbelastingen\b|omzetbelasting|\bvpb\b|toeslag", re.IGNORECASE
 )
-_REFUND = re.compile(r"teruggaa?f|teruggave|restitutie|terugbetaling|terugstorting", re.IGNORECASE)
+_REFUND = re.compile(
+    r"teruggaa?f|teruggave|restitutie|terugbetaling|terugstorting|\bcredit ?nota|\bcreditfactuur",
+    re.IGNORECASE,
+)
 _INTEREST = re.compile(
     r"\b(?:credit|spaar)?rente(?:vergoeding)?\b|\binterest(?: payment)?\b", re.IGNORECASE
 )
@@ -54,7 +57,8 @@ _FUNDING = re.compile(
 )
 _OWN = re.compile(
     r"eigen rekening|spaarrekening|\bvan spaar|\bnaar spaar|interne overboeking|"
-    r"overboeking eigen|kasstorting|\bstorting\b|\bspaarpot\b|rekening[- ]?courant",
+    r"overboeking eigen|kasstorting|\bstorting\b|\bspaarpot\b|rekening[- ]?courant|"
+    r"\brc (?:holding|dga)\b",
     re.IGNORECASE,
 )
 
@@ -68,7 +72,8 @@ _PSP_HINT = re.compile(
 _OTHER_HINT = re.compile(
     r"belasting|teruggaa|teruggave|restitutie|vpb|toeslag|rente|interest|lening|krediet|"
     r"financiering|qredits|hypothe|kapitaal|dividend|subsidie|uwv|svb|salaris|uitkering|"
-    r"eigen rek|spaar|interne|overboeking eigen|storting|courant|terugbetaling|terugstorting"
+    r"eigen rek|spaar|interne|overboeking eigen|storting|courant|terugbetaling|terugstorting|"
+    r"creditnota|credit nota|creditfactuur|rc holding|rc dga"
 )
 
 
