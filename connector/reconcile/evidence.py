@@ -192,7 +192,7 @@ def key_hits(ctx: Context, ik: InvoiceKeys, groups: Groups) -> tuple[Hits, Keys,
         ctx.inv_contact[inv] == ctx.mut_contact[mut]
     )
     after_list = np.zeros(len(first), dtype=bool)
-    maybe = np.flatnonzero(tail & (first == chunk_first) & (first > 0))
+    maybe = np.flatnonzero(tail & ~fits_payment & (first == chunk_first) & (first > 0))
     after_list[maybe] = follows_in_list(ctx.buffer, groups, first[maybe])
     keep &= ~tail | fits_payment | (first > chunk_first) | after_list
     mut, inv, first, size, key_kind, fits_payment = (
@@ -269,13 +269,14 @@ def _ranges(ctx: Context, hits: Hits) -> Hits:
     if len(full) < 2:
         return Hits.empty()
     full = full[np.lexsort((hits.start[full], hits.mut[full]))]
+    a, b = full[:-1], full[1:]
+    gap = hits.start[b] - hits.end[a]
+    near = (hits.mut[a] == hits.mut[b]) & (gap > 0) & (gap <= 12)
     raw = ctx.buffer.raw
     pairs = [
-        (int(a), int(b))
-        for a, b in zip(full[:-1].tolist(), full[1:].tolist(), strict=True)
-        if hits.mut[a] == hits.mut[b]
-        and 0 < hits.start[b] - hits.end[a] <= 12
-        and raw[hits.end[a] : hits.start[b]] in _RANGE_WORDS
+        (i, j)
+        for i, j in zip(a[near].tolist(), b[near].tolist(), strict=True)
+        if raw[hits.end[i] : hits.start[j]] in _RANGE_WORDS
     ]
     if not pairs:
         return Hits.empty()
@@ -319,10 +320,15 @@ def _continuations(ctx: Context, groups: Groups, kind, inv, first, size, written
     tails = np.flatnonzero(kind == TAIL_HIT)
     if len(full) == 0 or len(tails) == 0:
         return
+    # only a tail right after a full number or after another tail can continue a series
+    after = np.concatenate((first[full] + size[full], first[tails] + size[tails]))
+    tails = tails[np.isin(first[tails], after)]
+    if len(tails) == 0:
+        return
     ends: dict[int, list[int]] = {}  # group index right after a full number → its invoices
-    for i in full.tolist():
-        ends.setdefault(int(first[i] + size[i]), []).append(int(inv[i]))
-    tails = tails[first[tails] > 0]  # only a group with one before it continues anything
+    heads = full[np.isin(first[full] + size[full], first[tails])]
+    for i, end in zip(heads.tolist(), (first[heads] + size[heads]).tolist(), strict=True):
+        ends.setdefault(end, []).append(int(inv[i]))
     tails = tails[np.argsort(first[tails], kind="stable")]  # a continued tail goes on first
     joined = groups.chunk[first[tails]] == groups.chunk[np.maximum(first[tails] - 1, 0)]
     joined |= follows_in_list(ctx.buffer, groups, first[tails])
