@@ -34,3 +34,30 @@ def run_cli(*args: str, cwd: Path | None = None, env: dict[str, str] | None = No
 @pytest.fixture
 def cli():
     return run_cli
+
+
+@pytest.fixture(scope="session")
+def postgres_url():
+    """One throw-away PostgreSQL server per test process (skipped where none is installed)."""
+    from tests.postgres_server import temporary_postgres
+
+    with temporary_postgres() as url:
+        if url is None:
+            pytest.skip("PostgreSQL is not installed on this machine")
+        yield url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def state_url(request, tmp_path):
+    """An empty state database: a SQLite file, or the test PostgreSQL server wiped clean."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'state.db'}"
+    import sqlalchemy as sa
+
+    url = request.getfixturevalue("postgres_url")
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(sa.text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+    engine.dispose()
+    return url
+

@@ -21,7 +21,6 @@ from connector.clock import FakeClock
 from connector.service.bank_import import import_bank_files, import_inbox
 from connector.store import Store
 from connector.store.bank_runs import BankFileRuns, RunStateConflict
-from tests.postgres_server import temporary_postgres
 
 ADMIN = "studio"
 ACCOUNT = "NL67INGB0006543210"
@@ -70,24 +69,9 @@ def _statement_page(page: int) -> str:
             f"<Acct><Id><IBAN>{ACCOUNT}</IBAN></Id><Ccy>EUR</Ccy></Acct>{ENTRY}</Stmt>")
 
 
-@pytest.fixture(scope="module")
-def postgres_url():
-    with temporary_postgres() as url:
-        if url is None:
-            pytest.skip("PostgreSQL is not installed on this machine")
-        yield url
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def store(request: pytest.FixtureRequest, tmp_path: Path) -> Store:
-    if request.param == "sqlite":
-        return Store.open(f"sqlite:///{tmp_path / 'state.db'}", clock=FakeClock())
-    url = request.getfixturevalue("postgres_url")
-    engine = sa.create_engine(url)
-    with engine.begin() as conn:  # a clean database per test
-        conn.execute(sa.text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
-    engine.dispose()
-    return Store.open(url, clock=FakeClock())
+@pytest.fixture
+def store(state_url: str) -> Store:
+    return Store.open(state_url, clock=FakeClock())
 
 
 def _file(folder: Path, name: str, text: str) -> Path:

@@ -32,7 +32,7 @@ def test_demo_leaves_a_complete_folder(tmp_path, cli):
                                        policy=email.policy.default)
     assert summary.get_body(("html",)) is not None and summary.get_body(("plain",)) is not None
     assert list((out / "summary").glob("*.html"))
-    first = sorted((out / "summary").glob("*.eml"))[0].read_bytes()
+    first = min((out / "summary").glob("*.eml")).read_bytes()
     text = email.message_from_bytes(first, policy=email.policy.default).get_body(("plain",)).get_content()
     assert "DSO" in text and "nog onbekend" not in text, "DSO from the first summary (host's sales history)"
 

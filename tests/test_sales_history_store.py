@@ -11,29 +11,13 @@ import sqlalchemy as sa
 
 from connector.store import Store
 from connector.store.schema import sales_history
-from tests.postgres_server import temporary_postgres
 
 FIRST, LAST = date(2026, 8, 26), date(2026, 11, 23)
 
 
-@pytest.fixture(scope="module")
-def postgres_url():
-    with temporary_postgres() as url:
-        if url is None:
-            pytest.skip("PostgreSQL is not installed on this machine")
-        yield url
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def store(request, tmp_path):
-    if request.param == "sqlite":
-        return Store.open(f"sqlite:///{tmp_path / 'state.db'}")
-    url = request.getfixturevalue("postgres_url")
-    engine = sa.create_engine(url)
-    with engine.begin() as conn:  # a clean database per test
-        conn.execute(sa.text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
-    engine.dispose()
-    return Store.open(url)
+@pytest.fixture
+def store(state_url):
+    return Store.open(state_url)
 
 
 def test_every_day_of_the_range_is_kept_and_read_back_as_decimal(store) -> None:

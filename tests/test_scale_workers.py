@@ -26,7 +26,6 @@ from connector.store import Store
 from connector.store.leases import AdminLeases
 from connector.store.outbox import Outbox
 from tests.conftest import REPO
-from tests.postgres_server import temporary_postgres
 
 TODAY = date(2026, 11, 23)
 ADMINS = 8
@@ -38,24 +37,9 @@ def simulator():
         yield running
 
 
-@pytest.fixture(scope="module")
-def postgres_url():
-    with temporary_postgres() as url:
-        if url is None:
-            pytest.skip("PostgreSQL is not installed on this machine")
-        yield url
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def store_url(request, tmp_path):
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'state.db'}"
-    url = request.getfixturevalue("postgres_url")
-    engine = sa.create_engine(url)
-    with engine.begin() as conn:  # a clean database per test
-        conn.execute(sa.text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
-    engine.dispose()
-    return url
+@pytest.fixture
+def store_url(state_url):
+    return state_url
 
 
 @pytest.fixture

@@ -199,9 +199,11 @@ def _repeated_payments(
                 (
                     int(mut[row]),
                     "overpayment",
-                    f"Invoice {numbers[invoice]} is paid already by an earlier payment of this "
-                    "payer in this batch (same account, same amount); this one is a double "
-                    "payment: refund it or keep it as credit.",
+                    (
+                        f"Invoice {numbers[invoice]} is paid already by an earlier payment of "
+                        "this payer in this batch (same account, same amount); this one is a "
+                        "double payment: refund it or keep it as credit."
+                    ),
                     int(amount[row]),
                     int(invoice),
                 )
