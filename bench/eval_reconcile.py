@@ -4,8 +4,8 @@ Runs the CSV path (files written, read back, reconciled) on:
   * generated administrations (five numbering/reference styles, every phenomenon of the
     issue, `--cases` payments per phenomenon per administration, `--seeds` seeds), and
   * the hand-written tricky table in tests/data/reconcile/, and
-  * the independent hand-labelled sets in tests/data/reconcile_holdout/ and
-    tests/data/reconcile_holdout2/, and
+  * the independent hand-labelled sets in tests/data/reconcile_holdout/, _holdout2/ and
+    _holdout3/, and
   * any labelled pair given with --invoices/--mutations (same columns as the command plus
     phenomenon, expect_invoices, certain, determinable, expect_flag).
 
@@ -37,6 +37,12 @@ HOLDOUT2 = HOLDOUT.with_name("reconcile_holdout2")
 HOLDOUT2_SETTINGS = ReconcileSettings(
     own_names=("Groothandel Wierda & Zn. B.V.",),
     own_ibans=("NL14RABO8822524417", "NL71RABO1688506877", "NL57INGB0004428984"),
+)
+#: A third: a Moneybird bike shop selling to consumers and companies.
+HOLDOUT3 = HOLDOUT.with_name("reconcile_holdout3")
+HOLDOUT3_SETTINGS = ReconcileSettings(
+    own_names=("Spaak & Ketting Fietsen V.O.F.", "Spaak & Ketting"),
+    own_ibans=("NL74RABO2868483887", "NL15RABO2137175371"),
 )
 
 
@@ -109,6 +115,11 @@ def main() -> None:
     show(
         "second independent hand-labelled set (tests/data/reconcile_holdout2)",
         evaluate_pair(HOLDOUT2 / "invoices.csv", HOLDOUT2 / "mutations.csv", HOLDOUT2_SETTINGS),
+        args.verbose,
+    )
+    show(
+        "third independent hand-labelled set (tests/data/reconcile_holdout3)",
+        evaluate_pair(HOLDOUT3 / "invoices.csv", HOLDOUT3 / "mutations.csv", HOLDOUT3_SETTINGS),
         args.verbose,
     )
     if args.invoices and args.mutations:

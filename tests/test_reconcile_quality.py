@@ -93,6 +93,10 @@ HOLDOUTS = {
         ("Groothandel Wierda & Zn. B.V.",),
         ("NL14RABO8822524417", "NL71RABO1688506877", "NL57INGB0004428984"),
     ),
+    "reconcile_holdout3": (
+        ("Spaak & Ketting Fietsen V.O.F.", "Spaak & Ketting"),
+        ("NL74RABO2868483887", "NL15RABO2137175371"),
+    ),
 }
 
 

@@ -260,6 +260,8 @@ def engine_reasons(tmp_path_factory) -> list[tuple[str, list[str]]]:
                                       DATA / "reconcile_holdout" / "mutations.csv")),
         ("holdout2", read_labelled_csv(DATA / "reconcile_holdout2" / "invoices.csv",
                                        DATA / "reconcile_holdout2" / "mutations.csv")),
+        ("holdout3", read_labelled_csv(DATA / "reconcile_holdout3" / "invoices.csv",
+                                       DATA / "reconcile_holdout3" / "mutations.csv")),
     ]
     found: dict[str, list[str]] = {}
     for name, labelled in sets:

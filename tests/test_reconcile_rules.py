@@ -435,6 +435,31 @@ def test_one_payer_paying_one_invoice_twice_books_the_first_and_flags_the_second
     assert not [m for m in result.matches if m.mutation_id == "m2"]
 
 
+def test_a_weaker_second_payment_of_a_booked_invoice_is_flagged_not_dropped():
+    result = run(
+        pay("inv. 0041", "121.00", iban=JANSEN_IBAN, mutation_id="m1"),
+        pay("factuur 2026-0041", "121.00", iban=JANSEN_IBAN, mutation_id="m2"),
+    )
+    assert [(m.mutation_id, m.invoice_id) for m in result.auto()] == [("m2", "i41")]
+    (flag,) = result.flags
+    assert (flag.mutation_id, flag.kind, flag.invoice_id) == ("m1", "overpayment", "i41")
+
+
+def test_an_invoice_dated_after_the_payment_is_not_what_it_pays():
+    later = invoice("i46", "2026-0046", "c-bakker", "75.00", age=-10)  # dated after the payment
+    assert only(run(pay("", "75.00", iban=BAKKER_IBAN), extra=[later])) == [("i47", "auto")]
+
+
+def test_name_short_number_and_exact_amount_together_are_certain():
+    result = run(pay("105", "250.50", name="YILMAZ BOUW B.V.", iban="NL11OTHR0000000001"),
+                 extra=[invoice("i105", "2026-0105", "c-yilmaz", "250.50")])
+    assert ("i105", "auto") in only(result) and len(result.auto()) == 1
+    assert "'105' fits invoice 2026-0105" in result.matches[0].reason
+    name_only = run(pay("105", "250.50", name="Mulder", iban="NL11OTHR0000000001"),
+                    extra=[invoice("i105", "2026-0105", "c-yilmaz", "250.50")])
+    assert not name_only.auto(), "without the customer's name it stays a suggestion"
+
+
 def test_two_payers_claiming_one_invoice_stay_ambiguous():
     result = run(
         pay("factuur 2026-0041", "121.00", iban=JANSEN_IBAN, mutation_id="m1"),

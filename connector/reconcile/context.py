@@ -47,6 +47,7 @@ class Context:
     inv_contact: np.ndarray  # contact code
     inv_currency: np.ndarray
     inv_due: np.ndarray
+    inv_day: np.ndarray  # invoice date (days); an invoice dated after a payment is not what it pays
     inv_total: np.ndarray
     inv_open: np.ndarray  # as given
     inv_reference: np.ndarray
@@ -204,6 +205,7 @@ def build_context(books: Books, settings: ReconcileSettings) -> Context:
         inv_contact=contact_ids.get_indexer(_texts(inv["contact_id"])).astype(np.int64),
         inv_currency=currencies.get_indexer(_texts(inv["currency"])).astype(np.int64),
         inv_due=inv["due_day"].to_numpy(dtype=np.int64),
+        inv_day=inv["invoice_day"].to_numpy(dtype=np.int64),
         inv_total=inv["total_cents"].to_numpy(dtype=np.int64),
         inv_open=inv["open_cents"].to_numpy(dtype=np.int64),
         inv_reference=_texts(inv["payment_reference"]),

@@ -112,7 +112,7 @@ class PaymentDecider(StrongEvidence, CustomerEvidence):
         elif contact == SEVERAL_CONTACTS:
             for shared in ctx.contacts_of_iban(str(ctx.mut_iban[row])):
                 self._customer(row, amount, shared, may_auto=False, exact_only=True)
-        else:
+        elif not (may_auto and self._name_number_amount(row, amount, weak)):
             self._by_name(row, amount, exact_only=exact_only)
         if not exact_only:
             self._amount_only(row, amount)

@@ -13,6 +13,7 @@ import numpy as np
 
 from connector.reconcile.allocate import AUTO, SUGGESTED, Collector
 from connector.reconcile.context import Context
+from connector.reconcile.evidence import SHORT, TAIL_HIT
 from connector.reconcile.model import (
     RULE_AMOUNT_ONLY,
     RULE_BALANCE,
@@ -27,7 +28,10 @@ from connector.reconcile.names import name_similarity, word_keys
 from connector.reconcile.rulebook import (
     CONF_BALANCE,
     CONF_IBAN,
+    CONF_NAME_NUMBER,
+    NAME_CERTAIN,
     ROUNDING_CENTS,
+    Hit,
     eur,
     mentions_advance,
     shortfall,
@@ -47,6 +51,7 @@ class CustomerEvidence:
         """Evidence from a known account: the customer's open invoices against the amount."""
         ctx, out = self.ctx, self.out
         pool = self._pool(contact, int(ctx.mut_currency[row]))
+        pool = pool[ctx.inv_day[pool] <= ctx.mut_day[row]]  # not yet invoiced on the payment day
         if len(pool) == 0:
             return
         name = ctx.contact_names[contact] or ctx.contact_ids[contact]
@@ -262,12 +267,55 @@ class CustomerEvidence:
         return [int(smaller[i]) for i in found[0]] if found else []
 
     def _paid_before(self, contact: int, amount: int, currency: int) -> int:
-        """A paid invoice of this customer for exactly this amount, or -1."""
+        """A paid invoice of this customer for exactly this amount, or -1: paid before this
+        batch, or paid in full by a payment of this batch's first phase."""
         ctx = self.ctx
         for inv in ctx.paid_invoices_of(contact).tolist():
             if ctx.inv_total[inv] == amount and ctx.inv_currency[inv] == currency:
                 return int(inv)
+        for inv in ctx.invoices_of(contact).tolist():
+            if (ctx.remaining[inv] == 0 < ctx.inv_open[inv] == amount
+                    and ctx.inv_currency[inv] == currency):
+                return int(inv)
         return -1
+
+    def _name_number_amount(self, row: int, amount: int, weak: list[Hit]) -> bool:
+        """Three weak signals that together are certain: the bank's name is the customer's
+        (NAME_CERTAIN or better), the description's short number fits the end of that
+        customer's invoice ("108" for 2026-0108), and the amount is exactly its open amount,
+        with no other open invoice of this amount for anyone of a similar name. Books it and
+        returns True; otherwise changes nothing."""
+        ctx, out = self.ctx, self.out
+        fits = {h.inv: h for h in weak
+                if h.kind in (TAIL_HIT, SHORT) and ctx.remaining[h.inv] == amount}
+        if len(fits) != 1:
+            return False
+        (inv, hit), = fits.items()
+        name = str(ctx.mut_name[row])
+        customer = str(ctx.contact_names[ctx.inv_contact[inv]])
+        score = name_similarity(name, customer) if name else 0
+        if score < NAME_CERTAIN or ctx.inv_day[inv] > ctx.mut_day[row]:
+            return False
+        words = word_keys(name)
+        same_amount = ctx.open_with_amount(amount, int(ctx.mut_currency[row]))
+        for other in same_amount.tolist():
+            similar = words & word_keys(str(ctx.contact_names[ctx.inv_contact[other]]))
+            if other != inv and similar:
+                return False
+        out.discard(row)
+        out.add(
+            row,
+            inv,
+            amount,
+            AUTO,
+            CONF_NAME_NUMBER,
+            RULE_NAME_AMOUNT,
+            f"The name '{name}' is customer {customer} ({score}%), the description's "
+            f"'{hit.quoted}' fits invoice {ctx.inv_number[inv]}, and the amount equals its open "
+            f"amount {eur(amount)}.",
+            0,
+        )
+        return True
 
     def _by_name(self, row: int, amount: int, *, exact_only: bool = False) -> None:
         """Customers whose name fits the bank's name and who have an invoice of exactly this amount.
@@ -283,6 +331,7 @@ class CustomerEvidence:
         """`_by_name` with the open invoices of exactly this amount (`rows`, in row order)
         already looked up (the fast path looks them up for many payments at once)."""
         ctx, out, settings = self.ctx, self.out, self.ctx.settings
+        rows = rows[ctx.inv_day[rows] <= ctx.mut_day[row]]  # invoiced by the payment day
         if len(rows) == 0 or len(rows) > 2 * settings.amount_fanout_limit:
             return  # an amount that common says nothing, even with a similar name
         name = str(ctx.mut_name[row])
@@ -328,6 +377,7 @@ class CustomerEvidence:
     def amount_only(self, row: int, amount: int, rows: np.ndarray) -> None:
         """The single open invoice of exactly this amount (`rows`), as a weak suggestion."""
         ctx, out = self.ctx, self.out
+        rows = rows[ctx.inv_day[rows] <= ctx.mut_day[row]]  # invoiced by the payment day
         if len(rows) == 1:
             inv = int(rows[0])
             out.add(

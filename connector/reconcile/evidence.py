@@ -137,6 +137,16 @@ class InvoiceKeys:
 _SEPARATORS = str.maketrans("", "", " \t.-/_,:\u00a0\u202f")
 
 
+def short_rf(reference: str) -> str:
+    """An RF creditor reference without the zeros that pad its body: the same reference (the
+    check digits are computed on the number, which leading zeros do not change), as payers
+    and banks write it."""
+    if not (reference.startswith("RF") and len(reference) > 4 and reference[2:4].isdigit()):
+        return reference
+    body = reference[4:].lstrip("0")
+    return reference[:4] + body if body else reference
+
+
 def build_invoice_keys(ctx: Context) -> InvoiceKeys:
     n = len(ctx.inv_id)
     groups = find_groups(build_buffer(ctx.inv_number.tolist()), noise=False)
@@ -153,6 +163,9 @@ def build_invoice_keys(ctx: Context) -> InvoiceKeys:
     text_refs: dict[str, list[int]] = {}
     for k in np.flatnonzero(usable & ~digits).tolist():
         text_refs.setdefault(refs[k], []).append(int(given[k]))
+        short = short_rf(refs[k])
+        if short != refs[k]:  # "RF78000000000006Y33M42V" is quoted as "RF786Y33M42V"
+            text_refs.setdefault(short, []).append(int(given[k]))
     keys = Keys(
         *(np.concatenate((getattr(number_keys, f), getattr(ref_keys, f))) for f in Keys.__slots__)
     )

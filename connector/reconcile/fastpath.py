@@ -227,6 +227,8 @@ def known_account_single_invoice(
         }
     )
     pairs = left.merge(right, on=["contact", "amount", "currency"], how="inner")
+    # an invoice dated after the payment did not exist yet when it was made (as `decide`)
+    pairs = pairs[ctx.inv_day[pairs["inv"].to_numpy()] <= ctx.mut_day[pairs["mut"].to_numpy()]]
     count = pairs.groupby("mut", sort=False)["inv"].transform("size").to_numpy()
     pairs = pairs[count == 1]
     # Not certain when smaller open invoices of the same customer add up to the amount too
@@ -236,7 +238,10 @@ def known_account_single_invoice(
         on=["contact", "currency"],
         suffixes=("", "_pool"),
     )
-    pool = pool[pool["open"] < pool["amount"]]
+    pool = pool[
+        (pool["open"] < pool["amount"])
+        & (ctx.inv_day[pool["inv"].to_numpy()] <= ctx.mut_day[pool["mut"].to_numpy()])
+    ]
     smaller = pool.groupby("mut", sort=False).agg(total=("open", "sum"), n=("open", "size"))
     doubtful = smaller.index[
         (smaller["n"] >= 2)

@@ -420,6 +420,20 @@ CLAUSES = (
         "is mogelijk een dubbele betaling).",
     ),
     _clause(
+        "The name '{payer:quoted}' is customer {name:text} ({score:count}%), the description's "
+        "'{quoted:quoted}' fits invoice {num:num}, and the amount equals its open amount "
+        "{open:eur}.",
+        "De naam '{payer:quoted}' is klant {name:text} ({score:count}%), '{quoted:quoted}' in de "
+        "omschrijving past bij factuur {num:num}, en het bedrag is gelijk aan het openstaande "
+        "bedrag van {open:eur}.",
+    ),
+    _clause(
+        "It points at invoice {num:num}, which another payment in this batch pays in full: "
+        "possibly paid twice.",
+        "De betaling wijst naar factuur {num:num}, die een andere betaling in deze reeks al "
+        "volledig betaalt: mogelijk dubbel betaald.",
+    ),
+    _clause(
         "Invoice {num:num} is paid already by an earlier payment of this payer in this batch "
         "(same account, same amount); this one is a double payment: refund it or keep it as "
         "credit.",

@@ -18,7 +18,9 @@ CONF_PARTIAL = 0.96
 CONF_IBAN = 0.96
 CONF_BALANCE = 0.95
 OTHER_PAYER_PENALTY = 0.01
-PSP_PENALTY = 0.02  # one invoice's exact amount forwarded by a payment provider
+PSP_PENALTY = 0.02
+CONF_NAME_NUMBER = 0.95  # name, a short number and the exact amount agree
+NAME_CERTAIN = 90  # name similarity that, with a fitting number and amount, is the customer  # one invoice's exact amount forwarded by a payment provider
 #: a difference this small (in cents) is rounding, either way
 ROUNDING_CENTS = 5
 
