@@ -460,6 +460,20 @@ def test_name_short_number_and_exact_amount_together_are_certain():
     assert not name_only.auto(), "without the customer's name it stays a suggestion"
 
 
+def test_a_monthly_fee_is_booked_once_the_batch_has_paid_the_other_month():
+    """January's fee paid on 20 January (February's did not exist yet), then a second 40.00 on
+    5 February: of the two invoices of 40.00, only February's is left for it."""
+    import dataclasses
+
+    fees = [invoice("i48", "2026-0048", "c-bakker", "40.00", age=31),
+            invoice("i49", "2026-0049", "c-bakker", "40.00", age=-2)]
+    january = dataclasses.replace(pay("", "40.00", iban=BAKKER_IBAN, mutation_id="m1"),
+                                  date=date(2026, 1, 20))
+    february = pay("", "40.00", iban=BAKKER_IBAN, mutation_id="m2")
+    result = run(january, february, extra=fees)
+    assert [(m.mutation_id, m.invoice_id) for m in result.auto()] == [("m1", "i48"), ("m2", "i49")]
+
+
 def test_two_payers_claiming_one_invoice_stay_ambiguous():
     result = run(
         pay("factuur 2026-0041", "121.00", iban=JANSEN_IBAN, mutation_id="m1"),

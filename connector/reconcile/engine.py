@@ -4,7 +4,9 @@ Phase 1 settles payments whose description firmly names an open invoice (their e
 is the strongest). Phase 2 handles every other payment against what phase 1 left open,
 so a monthly fee paid by reference in phase 1 no longer competes with an unreferenced
 transfer of the same amount in phase 2. Conflicts are settled after each phase over the
-whole batch (see `allocate`), never by the order of the payments.
+whole batch (see `allocate`), never by the order of the payments. Phase 3 looks once more
+at known accounts that phase 2 could only offer several invoices of one amount, now that
+the batch has booked some of them.
 
 In each phase the common cases are decided for whole arrays at once (`fastpath`,
 `fastpath_short`); only the rest goes through `PaymentDecider` one payment at a time.
@@ -51,6 +53,7 @@ from connector.reconcile.fastpath_short import quoted_invoice_paid_short
 from connector.reconcile.frames import Books, books_from_records
 from connector.reconcile.model import (
     DEFAULT_SETTINGS,
+    RULE_IBAN_AMOUNT,
     Flag,
     Match,
     ReconcileResult,
@@ -136,6 +139,7 @@ def reconcile_books(
     matches2, conflicts2 = settle_conflicts(
         matches2, ctx.remaining, ctx.inv_number, ctx.mut_iban, ctx.mut_day
     )
+    matches2 = _after_the_batch_books(ctx, decider, out, matches2, (flags2, conflicts2))
 
     both, paid_twice = _without_booked_invoices(
         pd.concat([matches1, matches2], ignore_index=True), ctx, (flags1, flags2)
@@ -145,6 +149,48 @@ def reconcile_books(
     flags.append(_quoting_a_booked_invoice(ctx, hits, matches, flags))
     flags = pd.concat([f for f in flags if len(f)] or [empty_flags()], ignore_index=True)
     return _with_ids(ctx, matches, flags)
+
+
+def _after_the_batch_books(
+    ctx, decider: PaymentDecider, out: Collector, matches: pd.DataFrame, flagged
+) -> pd.DataFrame:
+    """Phase 3: a known account's payment that could only be offered several invoices of its
+    amount (March's and April's fee) is decided once more against what phase 2 booked; when
+    that leaves it one invoice, it is booked. Nothing else changes.
+
+    Both candidates may also be what another payment of this batch just took, so the new
+    automatic matches are settled for conflicts like any other.
+    """
+    status = matches["status"].to_numpy()
+    mut = matches["mut"].to_numpy(dtype=np.int64)
+    several = (matches["rule"].to_numpy() == RULE_IBAN_AMOUNT) & (status != AUTO)
+    if not several.any():
+        return matches
+    done = np.zeros(ctx.n_mutations, dtype=bool)
+    done[mut[status == AUTO]] = True
+    for frame in flagged:
+        done[frame["mut"].to_numpy(dtype=np.int64)] = True
+    retry = np.unique(mut[several])
+    retry = retry[~done[retry] & (ctx.mut_contact[retry] >= 0)]
+    if len(retry) == 0:
+        return matches
+    before = ctx.remaining
+    ctx.set_remaining(before - allocated(matches, len(before)))
+    decider.decide_many(retry)
+    again, flags = out.take()
+    again, conflicts = settle_conflicts(again, ctx.remaining, ctx.inv_number)
+    ctx.set_remaining(before)
+    booked = np.unique(again["mut"].to_numpy()[again["status"].to_numpy() == AUTO])
+    booked = booked[~np.isin(booked, np.concatenate([f["mut"].to_numpy() for f in (flags, conflicts)]))]
+    if len(booked) == 0:
+        return matches
+    keep = again[again["mut"].isin(booked) & (again["status"] == AUTO)]
+    keep = keep.assign(reason=keep["reason"] + _ONE_LEFT)
+    rest = matches[~np.isin(mut, booked)]
+    return pd.concat([rest, keep], ignore_index=True)
+
+
+_ONE_LEFT = " (The other invoices of this amount are paid by other payments in this batch.)"
 
 
 def _without_booked_invoices(

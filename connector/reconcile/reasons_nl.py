@@ -409,6 +409,11 @@ CLAUSES = (
     ),
     # -- payments competing for one invoice (allocate.settle_conflicts) -----------------------
     _clause(
+        " (The other invoices of this amount are paid by other payments in this batch.)",
+        " (De andere facturen van dit bedrag worden betaald door andere betalingen in deze "
+        "verwerking.)",
+    ),
+    _clause(
         " Not automatic: another payment in this batch claims the same invoice.",
         " Niet automatisch: een andere betaling in deze verwerking lijkt dezelfde factuur te "
         "betalen.",
