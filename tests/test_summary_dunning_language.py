@@ -2,7 +2,9 @@
 
 The run keeps its warnings, the notes on a bellijst row and why a step was not sent as data (a code
 and its values); the summary words them in its own language. Checked on a real cycle (the demo's
-e-Boekhouden administration over HTTP, a real SQLite store) and on every code of the catalogue.
+e-Boekhouden administration over HTTP, a real SQLite store) and on every code of the catalogue. The
+legal core's notes (remarks on the costs, the problems of a 14-dagenbrief) have codes of their own and
+are worded alike; their English stays exactly the legal core's, as the CLI and the dossier show it.
 """
 
 from __future__ import annotations
@@ -16,14 +18,18 @@ from connector.clock import FakeClock
 from connector.config import load_config
 from connector.demo import demo_systems, prepare_output
 from connector.dunning import plan_warnings as pw
+from connector.legal.costs import ContractCostTerms, CumulationRule, DebtorKind, collection_costs
+from connector.legal.letters import FourteenDayLetterDraft, LetterProblem, check_fourteen_day_letter
+from connector.notify.mailer import MailboxMailer
 from connector.service.cycle import run_cycle
+from connector.service.dunning_run import run_dunning
 from connector.store import Store
 from connector.store.dunning_store import DunningStore
 from connector.store.outbox import Outbox
 from connector.summary import AttentionItem, CallListRow, Summary, build_summary
 from connector.summary.from_cycle import admin_summaries_from_report
 from connector.summary.render import render_summary
-from tests.dunning_samples import ladder
+from tests.dunning_samples import company, consumer, invoice, ladder, plan, settings
 
 TODAY = date(2026, 11, 23)
 ADMIN = "kapsalon-bakker"  # e-Boekhouden: some invoices were booked without the invoicing module, so no PDF
@@ -100,6 +106,100 @@ def test_an_english_summary_has_them_in_english(cycle):
     assert "dunning_email → klant@voorbeeld.example: outcome unknown, please check: SMTP 451 4.3.0" in text
 
 
+def every_legal_note() -> list:  # type: ignore[type-arg]
+    """Real notes of the legal core, one of each code: a 14-dagenbrief wrong in every way, and costs."""
+    wrong = FourteenDayLetterDraft(
+        text="Betaal binnen 14 dagen na dagtekening.", send_date=date(2026, 10, 1), due_date=date(2026, 10, 1),
+        principals=(Decimal("1300.00"),), announced_costs=Decimal("1.00"), vat_uplift=True,
+        stated_deadline=date(2026, 10, 5), debtor=DebtorKind.BUSINESS)
+    problems = check_fourteen_day_letter(wrong)
+    costs = [
+        collection_costs(Decimal("0.00")),
+        collection_costs(Decimal("1000.00"), contract_terms=ContractCostTerms(percentage=Decimal(30))),
+        collection_costs(Decimal("1000.00"), debtor="business", contract_terms=ContractCostTerms(percentage=Decimal(30))),
+        collection_costs(Decimal("100.00"), cumulation=CumulationRule(charged_in_window=Decimal("120.00"))),
+    ]
+    return [*problems, *(remark for result in costs for remark in result.remarks)]
+
+
+LEGAL_NOTES = every_legal_note()
+
+
+def test_every_legal_note_has_a_code_and_keeps_its_english_wording():
+    codes = [note.code for note in LEGAL_NOTES]
+    assert len(codes) == len(set(codes)) == 14, codes
+    for note in LEGAL_NOTES:
+        worded = pw.legal_note(note)
+        assert worded.code == f"legal_{note.code}", "not passed through as written"
+        assert worded.text("en") == note.message, "the CLI, the dossier and a step's detail stay as they were"
+        assert worded.text("nl") != note.message
+
+
+def test_a_legal_note_without_a_wording_yet_is_passed_on_as_written():
+    new = LetterProblem(code="something_new", message="a problem the catalogue does not know yet")
+    assert pw.legal_note(new) == pw.as_written("a problem the catalogue does not know yet")
+
+
+def test_legal_amounts_follow_the_language_and_dates_stay_iso():
+    above = next(pw.legal_note(n) for n in LEGAL_NOTES if n.code == "contract_above_staffel")
+    assert "agreed costs 300.00 exceed the staffel 150.00" in above.text("en")
+    assert "de afgesproken kosten van € 300,00 zijn hoger dan de staffel (€ 150,00)" in above.text("nl")
+    wrong = next(pw.legal_note(n) for n in LEGAL_NOTES if n.code == "cost_amount_wrong")
+    assert wrong.text("nl") == "de aangekondigde kosten van € 1,00 wijken af van de staffel (€ 235,95)"
+    missing = next(pw.legal_note(n) for n in LEGAL_NOTES if n.code == "principal_missing")
+    assert missing.text("en") == "the outstanding amount € 1300.00 is not in the letter"
+    assert missing.text("nl") == "het openstaande bedrag van € 1.300,00 staat niet in de brief"
+    early = next(pw.legal_note(n) for n in LEGAL_NOTES if n.code == "sent_before_default")
+    assert early.text("nl") == ("verstuurd op 2026-10-01, maar de schuldenaar is pas in verzuim vanaf 2026-10-02 "
+                                "(vervaldatum 2026-10-01)")
+
+
+def test_the_legal_notes_of_a_run_read_dutch_in_a_dutch_summary(tmp_path):
+    """A 14-dagenbrief the legal check stopped (a real run, a real SQLite store) and contract costs above
+    the staffel noted on a bellijst row (the real planner): Dutch in the Dutch summary, the legal core's
+    own English in the English one."""
+    store = Store.open(f"sqlite:///{tmp_path / 'state.db'}")
+    overrides = tmp_path / "templates" / "nl"
+    overrides.mkdir(parents=True)
+    (overrides / "veertiendagenbrief.txt.j2").write_text(
+        "{% macro subject() %}Aanmaning{% endmacro %}{% macro body() %}Betaal {{ principal|money }} binnen "
+        "14 dagen na dagtekening.{% endmacro %}", encoding="utf-8")
+    for step in ladder("p1", ("1",), ["herinnering", "tweede_herinnering", "bellijst"], date(2026, 10, 6)):
+        DunningStore(store).record_step("bakkerij", step)
+    _, result = run_dunning(admin_key="bakkerij", store=store, adapter=None, mailer=MailboxMailer(tmp_path / "mail"),
+                            settings=settings(), today=TODAY, output_dir=tmp_path / "out",
+                            invoices=[invoice("1", "p1", "300.00", date(2026, 10, 1))], contacts=[consumer()],
+                            templates_dirs=[tmp_path / "templates"])
+    (failed,) = result.failed
+    assert failed.reason is not None and failed.reason.code == "wik_letter_invalid"
+    problems = [value for _, value in dict(failed.reason.params)["problems"].params]
+    assert {p.code for p in problems} >= {"legal_term_wording_wrong", "legal_term_wording_missing"}
+    assert failed.detail == failed.reason.text("en") and "na dagtekening" in failed.detail, "English as before"
+
+    calling = settings(contract_terms={"cost_percentage": "30"}, company={"levels": [
+        {"name": "bellijst", "kind": "call", "delay_days": 5, "delay_from": "due_date", "channel": "phone",
+         "charge_costs": True}]})
+    (call,) = plan([invoice("2", "c1", "1000.00", date(2026, 10, 1))], [company()], cfg=calling).actions
+    remark = next(r for r in call.remarks if r.code == "legal_contract_above_staffel")
+
+    problem = pw.step_problem(status="failed", level=failed.level_name, contact=failed.contact_name,
+                              invoices=", ".join(failed.invoice_numbers), reason=failed.reason)
+    admin = build_summary(key="b", name="Bakkerij", package="exact", today=TODAY, open_invoices=[], attention=[
+        AttentionItem(kind="other", message=problem.text("nl"), wording=problem)],
+        call_list=[CallListRow(customer=call.contact.name, phone=call.contact.phone, amount=call.total_due,
+                               days_overdue=40, note="; ".join(call.notes), remarks=call.remarks)])
+    summary = Summary(today=TODAY, admins=(admin,))
+    dutch = " ".join(render_summary(summary, language="nl", charts=False).text.split())
+    english = " ".join(render_summary(summary, language="en", charts=False).text.split())
+    for legal in [*problems, remark]:
+        assert legal.text("nl") in dutch and legal.text("en") not in dutch, legal.text("en")
+        assert legal.text("en") in english and legal.text("nl") not in english
+    assert "de termijn telt vanaf de brief in plaats van vanaf de ontvangst" in dutch
+    assert "de afgesproken kosten van € 300,00 zijn hoger dan de staffel (€ 150,00)" in dutch
+    for english_words in ("term counted", "the letter must", "agreed costs", "a court may"):
+        assert english_words not in dutch, english_words
+
+
 SAMPLES = [
     pw.no_creditor_iban(), pw.promise_broken(hold_id=5, until="2026-11-10", invoices="2026-1"),
     pw.no_email_post(), pw.fourteen_day_by_post(with_copy=False), pw.fourteen_day_by_post(with_copy=True),
@@ -119,6 +219,8 @@ SAMPLES = [
     pw.email_copy_failed("veertiendagenbrief", "550"), pw.note_not_recorded("Jansen ICT B.V.", "400"),
     pw.vat_undeclared(), pw.wik_letter_invalid("the letter must state the exact collection costs"),
     pw.interrupted_earlier(), pw.failed_earlier(), pw.host_stopped("QuotaExhausted"), pw.claimed_elsewhere(),
+    pw.wik_letter_invalid([pw.legal_note(note) for note in LEGAL_NOTES[:3]]),
+    *(pw.legal_note(note) for note in LEGAL_NOTES),
 ]
 
 

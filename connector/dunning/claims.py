@@ -21,8 +21,8 @@ from connector.dunning.model import DunningStep
 from connector.dunning.part_payments import PartPayments, settle_part_payments
 from connector.dunning.plan_warnings import (
     PlanWarning,
-    as_written,
     costs_capped,
+    legal_note,
     no_costs_without_wik,
     no_costs_yet,
     no_interest_without_wik,
@@ -186,7 +186,7 @@ def _costs(lines: Sequence[ClaimInput], settled: PartPayments, consumer: bool, t
             contract_terms=settings.contract_terms.cost_terms(),
         )
         costs, basis = result.total, result.basis
-        notes.extend(as_written(note) for note in result.notes)
+        notes.extend(legal_note(note) for note in result.remarks)
     if len(fresh) == len(lines):
         return costs, basis
     return costs + settled.costs_outstanding, "carried" if basis == "none" else f"{basis}+carried"

@@ -6,21 +6,27 @@ Four kinds share the mechanism: warnings of a plan (a broken promise), notes on 
 (shown on the bellijst), warnings of a run (an invoice PDF not attached, a note the package
 refused) and why a step was not sent. A value may itself be a PlanWarning (the reason inside
 "<level> to <contact>: failed — <reason>"), worded in the same language; text from outside (a
-host's error, a legal check) is a plain value, passed through as it was written.
+host's error) is a plain value, passed through as it was written. The notes of `connector.legal`
+(a remark on the costs, a problem of a 14-dagenbrief) carry a code and values of their own, kept
+free of this module: `legal_note` gives them their wording here, the English one exactly as the
+legal core writes it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Protocol
 
 __all__ = [
-    "PlanWarning", "arrangement_broken", "as_written", "claimed_elsewhere", "costs_capped", "email_copy_failed",
-    "email_copy_no_mailer", "failed_earlier", "for_contact", "fourteen_day_by_post", "host_stopped",
-    "interrupted_earlier", "invoice_pdf_failed", "invoice_pdf_not_pdf", "invoice_pdf_too_large",
-    "invoice_pdf_unavailable", "no_costs_without_wik", "no_costs_yet", "no_creditor_iban", "no_email_post",
-    "no_interest_without_wik", "no_phone", "note_not_recorded", "part_payment_settled", "promise_broken",
-    "rate_unconfirmed", "step_problem", "vat_undeclared", "wik_letter_invalid",
+    "LegalNote", "PlanWarning", "all_of", "arrangement_broken", "as_written", "claimed_elsewhere",
+    "costs_capped", "email_copy_failed", "email_copy_no_mailer", "failed_earlier", "for_contact",
+    "fourteen_day_by_post", "host_stopped", "interrupted_earlier", "invoice_pdf_failed",
+    "invoice_pdf_not_pdf", "invoice_pdf_too_large", "invoice_pdf_unavailable", "legal_note",
+    "no_costs_without_wik", "no_costs_yet", "no_creditor_iban", "no_email_post", "no_interest_without_wik",
+    "no_phone", "note_not_recorded", "part_payment_settled", "promise_broken", "rate_unconfirmed",
+    "step_problem", "vat_undeclared", "wik_letter_invalid",
 ]
 
 _PLAN: dict[str, dict[str, str]] = {
@@ -168,12 +174,89 @@ _STEPS: dict[str, dict[str, str]] = {
     "as_written": {"en": "{text}", "nl": "{text}"},
 }
 
-_TEXTS: dict[str, dict[str, str]] = {**_PLAN, **_NOTES, **_RUN, **_STEPS}
+#: The notes of `connector.legal`, under "legal_" + their own code; the English is the legal core's own
+#: wording, letter for letter (the CLI, the dossier and a step's detail show it).
+_LEGAL: dict[str, dict[str, str]] = {
+    # connector.legal.costs: remarks on the collection costs
+    "legal_nothing_owed": {
+        "en": "no principal outstanding, so no collection costs",
+        "nl": "geen hoofdsom open, dus geen incassokosten",
+    },
+    "legal_contract_terms_ignored": {
+        "en": "contract cost terms ignored: the staffel is mandatory for consumers",
+        "nl": "de kostenafspraak in het contract is genegeerd: bij consumenten is de staffel dwingend",
+    },
+    "legal_contract_above_staffel": {
+        "en": "agreed costs {fee} exceed the staffel {staffel}; a court may moderate them to the staffel "
+              "(HR 10-7-2015, ECLI:NL:HR:2015:1868)",
+        "nl": "de afgesproken kosten van € {fee} zijn hoger dan de staffel (€ {staffel}); de rechter kan ze "
+              "matigen tot de staffel (HR 10-7-2015, ECLI:NL:HR:2015:1868)",
+    },
+    "legal_cumulation_capped": {
+        "en": "Wki cumulatieregeling (UNCONFIRMED): capped at {cap} per {months} months, {charged} already charged",
+        "nl": "Wki-cumulatieregeling (NIET BEVESTIGD): beperkt tot € {cap} per {months} maanden, € {charged} al "
+              "in rekening gebracht",
+    },
+    # connector.legal.letters: problems of a 14-dagenbrief
+    "legal_not_consumer": {
+        "en": "the veertiendagenbrief is only required for consumers; for a business the € 40 minimum is due "
+              "without aanmaning",
+        "nl": "de veertiendagenbrief is alleen verplicht bij consumenten; een bedrijf is het minimum van € 40 "
+              "verschuldigd zonder aanmaning",
+    },
+    "legal_sent_before_default": {
+        "en": "sent on {send_date}, but the debtor is only in verzuim from {default_from} (due date {due_date})",
+        "nl": "verstuurd op {send_date}, maar de schuldenaar is pas in verzuim vanaf {default_from} "
+              "(vervaldatum {due_date})",
+    },
+    "legal_term_wording_wrong": {
+        "en": "term counted from the letter instead of receipt: {wording!r} (HR 25-11-2016: invalid, later "
+              "letters cannot repair it)",
+        "nl": "de termijn telt vanaf de brief in plaats van vanaf de ontvangst: {wording!r} (HR 25-11-2016: "
+              "ongeldig, een latere brief kan dat niet herstellen)",
+    },
+    "legal_term_wording_missing": {
+        "en": "the letter must give the term as {wording!r}",
+        "nl": "de brief moet de termijn noemen als {wording!r}",
+    },
+    "legal_cost_amount_missing": {
+        "en": "the letter must state the exact collection costs (€ {expected})",
+        "nl": "de brief moet de precieze incassokosten noemen (€ {expected})",
+    },
+    "legal_cost_amount_wrong": {
+        "en": "announced costs € {announced} differ from the staffel € {expected}",
+        "nl": "de aangekondigde kosten van € {announced} wijken af van de staffel (€ {expected})",
+    },
+    "legal_principal_missing": {
+        "en": "the outstanding amount € {principal} is not in the letter",
+        "nl": "het openstaande bedrag van € {principal} staat niet in de brief",
+    },
+    "legal_vat_declaration_missing": {
+        "en": "BTW uplift needs the creditor's declaration that it cannot deduct VAT (BIK art. 2 lid 3)",
+        "nl": "btw op de kosten is alleen verschuldigd met de verklaring van de schuldeiser dat hij de btw niet "
+              "kan verrekenen (BIK art. 2 lid 3)",
+    },
+    "legal_deadline_too_early": {
+        "en": "stated deadline {deadline} is before the end of the term {term_end} (delivery assumed {delivered})",
+        "nl": "de genoemde uiterste betaaldag {deadline} valt vóór het einde van de termijn op {term_end} "
+              "(bezorging aangenomen op {delivered})",
+    },
+    "legal_cost_free_payment_not_stated": {
+        "en": "say that no collection costs are due when paid within the term",
+        "nl": "vermeld dat er geen incassokosten verschuldigd zijn bij betaling binnen de termijn",
+    },
+}
+
+#: Several warnings in one value ("; " between them), each worded in the reader's language.
+_ALL_OF = "all_of"
+
+_TEXTS: dict[str, dict[str, str]] = {**_PLAN, **_NOTES, **_RUN, **_STEPS, **_LEGAL}
 
 #: Amounts of the plan's warnings: `€ 1.234,56` in both languages, as the letters print them.
 _MONEY = ("amount", "paid", "due_so_far")
 #: Amounts of the notes: as the CLI has always printed them in English (`1234.56`), Dutch in Dutch.
-_AMOUNTS = ("payment", "to_costs", "to_interest", "to_principal", "announced", "staffel")
+_AMOUNTS = ("payment", "to_costs", "to_interest", "to_principal", "announced", "staffel", "fee", "cap", "charged",
+            "expected", "principal")
 #: Values that are words: English as stored, the other languages from here.
 _WORDS: dict[str, dict[str, dict[str, str]]] = {
     "interest_kind": {"nl": {"commercial": "wettelijke handelsrente", "consumer": "wettelijke rente"}},
@@ -189,6 +272,8 @@ class PlanWarning:
     params: tuple[tuple[str, str | PlanWarning], ...] = ()
 
     def text(self, language: str = "en") -> str:
+        if self.code == _ALL_OF:
+            return "; ".join(v.text(language) if isinstance(v, PlanWarning) else v for _, v in self.params)
         wording = _TEXTS[self.code]
         return wording.get(language, wording["en"]).format(**_localised(dict(self.params), language))
 
@@ -287,8 +372,33 @@ def part_payment_settled(*, payment: Decimal, number: str, level: str, sent_on: 
 
 
 def as_written(text: str) -> PlanWarning:
-    """Text from elsewhere (a host's error, a legal check), the same in every language."""
+    """Text from elsewhere (a host's error), the same in every language."""
     return PlanWarning("as_written", (("text", text),))
+
+
+class LegalNote(Protocol):
+    """A note of `connector.legal` (`CostNote`, `LetterProblem`): its code, English message and values."""
+
+    @property
+    def code(self) -> str: ...
+    @property
+    def message(self) -> str: ...
+    @property
+    def params(self) -> tuple[tuple[str, str], ...]: ...
+
+
+def legal_note(note: LegalNote) -> PlanWarning:
+    """A legal note worded in the reader's language; one whose code has no wording here yet is passed on
+    as the legal core wrote it (English), never lost."""
+    code = f"legal_{note.code}"
+    if code not in _LEGAL:
+        return as_written(note.message)
+    return PlanWarning(code, tuple((name, str(value)) for name, value in note.params))
+
+
+def all_of(warnings: Sequence[PlanWarning]) -> PlanWarning:
+    """Several warnings as one value, each worded in the reader's language."""
+    return PlanWarning(_ALL_OF, tuple((str(n), warning) for n, warning in enumerate(warnings, start=1)))
 
 
 # -- warnings of a run ---------------------------------------------------------------------------
@@ -338,8 +448,10 @@ def vat_undeclared() -> PlanWarning:
     return PlanWarning("vat_undeclared")
 
 
-def wik_letter_invalid(problems: str) -> PlanWarning:
-    return PlanWarning("wik_letter_invalid", (("problems", problems),))
+def wik_letter_invalid(problems: str | Sequence[PlanWarning]) -> PlanWarning:
+    """A 14-dagenbrief the legal check stopped: its problems (see `legal_note`), or a text as written."""
+    worded = problems if isinstance(problems, str) else all_of(problems)
+    return PlanWarning("wik_letter_invalid", (("problems", worded),))
 
 
 def interrupted_earlier() -> PlanWarning:

@@ -42,6 +42,7 @@ __all__ = [
     "DEFAULT_VAT_PERCENT",
     "CollectionCosts",
     "ContractCostTerms",
+    "CostNote",
     "CumulationRule",
     "DebtorKind",
     "collection_costs",
@@ -101,17 +102,35 @@ class CumulationRule:
 
 
 @dataclass(frozen=True, kw_only=True)
+class CostNote:
+    """A remark on the costs as data: `code` and `params` (plain strings) let a reader word it in its own
+    language; `message` is the English wording, as the CLI and the dossier show it."""
+
+    code: str  # "nothing_owed", "contract_terms_ignored", "contract_above_staffel" or "cumulation_capped"
+    message: str
+    params: tuple[tuple[str, str], ...] = ()
+
+    def __str__(self) -> str:
+        return self.message
+
+
+@dataclass(frozen=True, kw_only=True)
 class CollectionCosts:
     principal_total: Decimal
     staffel_fee: Decimal  # what the BIK staffel gives, before VAT, in cents
     fee: Decimal  # what is charged before VAT (staffel, contract or minimum), in cents
     vat_uplift: Decimal
     basis: str  # "staffel", "contract", "b2b-minimum", "cumulation-cap" or "nothing-owed"
-    notes: tuple[str, ...] = ()
+    remarks: tuple[CostNote, ...] = ()
 
     @property
     def total(self) -> Decimal:
         return self.fee + self.vat_uplift
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        """The remarks in English."""
+        return tuple(remark.message for remark in self.remarks)
 
 
 def staffel_fee(principal: Decimal) -> Decimal:
@@ -155,7 +174,7 @@ def collection_costs(
     amounts = _as_principals(principals)
     kind = DebtorKind(debtor)
     total = sum(amounts, ZERO)
-    notes: list[str] = []
+    notes: list[CostNote] = []
     if total <= 0:
         return CollectionCosts(
             principal_total=total,
@@ -163,20 +182,25 @@ def collection_costs(
             fee=ZERO,
             vat_uplift=ZERO,
             basis="nothing-owed",
-            notes=("no principal outstanding, so no collection costs",),
+            remarks=(CostNote(code="nothing_owed", message="no principal outstanding, so no collection costs"),),
         )
     statutory = staffel_fee(total)
     fee, basis = statutory, "staffel"
     if contract_terms is not None:
         if kind is DebtorKind.CONSUMER:
-            notes.append("contract cost terms ignored: the staffel is mandatory for consumers")
+            notes.append(CostNote(
+                code="contract_terms_ignored",
+                message="contract cost terms ignored: the staffel is mandatory for consumers",
+            ))
         else:
             fee, basis = quantize(contract_terms.fee(total)), "contract"
             if fee > statutory:
-                notes.append(
-                    f"agreed costs {fee} exceed the staffel {statutory}; a court may moderate them "
-                    "to the staffel (HR 10-7-2015, ECLI:NL:HR:2015:1868)"
-                )
+                notes.append(CostNote(
+                    code="contract_above_staffel",
+                    message=f"agreed costs {fee} exceed the staffel {statutory}; a court may moderate them "
+                    "to the staffel (HR 10-7-2015, ECLI:NL:HR:2015:1868)",
+                    params=(("fee", str(fee)), ("staffel", str(statutory))),
+                ))
     if kind is DebtorKind.BUSINESS:
         invoices = sum(1 for a in amounts if a > 0) if b2b_minimum_per_invoice else 1
         minimum = BIK_MINIMUM * invoices
@@ -187,11 +211,14 @@ def collection_costs(
             room = max(cumulation.cap - cumulation.charged_in_window, ZERO)
             if fee > room:
                 fee, basis = quantize(room), "cumulation-cap"
-                notes.append(
-                    f"Wki cumulatieregeling (UNCONFIRMED): capped at {cumulation.cap} per "
+                notes.append(CostNote(
+                    code="cumulation_capped",
+                    message=f"Wki cumulatieregeling (UNCONFIRMED): capped at {cumulation.cap} per "
                     f"{cumulation.window_months} months, "
-                    f"{cumulation.charged_in_window} already charged"
-                )
+                    f"{cumulation.charged_in_window} already charged",
+                    params=(("cap", str(cumulation.cap)), ("months", str(cumulation.window_months)),
+                            ("charged", str(cumulation.charged_in_window))),
+                ))
     uplift = quantize(fee * vat_percent / _HUNDRED) if vat_uplift else ZERO
     return CollectionCosts(
         principal_total=total,
@@ -199,5 +226,5 @@ def collection_costs(
         fee=fee,
         vat_uplift=uplift,
         basis=basis,
-        notes=tuple(notes),
+        remarks=tuple(notes),
     )

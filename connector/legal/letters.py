@@ -116,9 +116,13 @@ class Severity(StrEnum):
 
 @dataclass(frozen=True, kw_only=True)
 class LetterProblem:
+    """What is wrong with a letter: `message` in English; `code` and `params` (plain strings, dates ISO,
+    amounts with two decimals) let a reader word it in its own language."""
+
     code: str
     message: str
     severity: Severity = Severity.ERROR
+    params: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -278,6 +282,9 @@ def check_fourteen_day_letter(
                 message=f"sent on {draft.send_date.isoformat()}, but the debtor is only in verzuim "
                 f"from {(draft.due_date + _ONE_DAY).isoformat()} "
                 f"(due date {draft.due_date.isoformat()})",
+                params=(("send_date", draft.send_date.isoformat()),
+                        ("default_from", (draft.due_date + _ONE_DAY).isoformat()),
+                        ("due_date", draft.due_date.isoformat())),
             )
         )
     for match in _WRONG_TERM.finditer(draft.text):
@@ -286,6 +293,7 @@ def check_fourteen_day_letter(
                 code="term_wording_wrong",
                 message=f"term counted from the letter instead of receipt: {match.group(0)!r} "
                 "(HR 25-11-2016: invalid, later letters cannot repair it)",
+                params=(("wording", match.group(0)),),
             )
         )
     if not any(wording in text for wording in APPROVED_TERM_WORDINGS):
@@ -293,6 +301,7 @@ def check_fourteen_day_letter(
             LetterProblem(
                 code="term_wording_missing",
                 message=f"the letter must give the term as {APPROVED_TERM_WORDINGS[0]!r}",
+                params=(("wording", APPROVED_TERM_WORDINGS[0]),),
             )
         )
     expected = collection_costs(
@@ -308,6 +317,7 @@ def check_fourteen_day_letter(
             LetterProblem(
                 code="cost_amount_missing",
                 message=f"the letter must state the exact collection costs (€ {expected:.2f})",
+                params=(("expected", f"{expected:.2f}"),),
             )
         )
     if draft.announced_costs is not None and draft.announced_costs != expected:
@@ -316,6 +326,7 @@ def check_fourteen_day_letter(
                 code="cost_amount_wrong",
                 message=f"announced costs € {draft.announced_costs:.2f} differ from the staffel "
                 f"€ {expected:.2f}",
+                params=(("announced", f"{draft.announced_costs:.2f}"), ("expected", f"{expected:.2f}")),
             )
         )
     principal_total = sum(draft.principals, ZERO)
@@ -325,6 +336,7 @@ def check_fourteen_day_letter(
                 code="principal_missing",
                 severity=Severity.WARNING,
                 message=f"the outstanding amount € {principal_total:.2f} is not in the letter",
+                params=(("principal", f"{principal_total:.2f}"),),
             )
         )
     if draft.vat_uplift and not draft.vat_declaration:
@@ -348,6 +360,8 @@ def check_fourteen_day_letter(
                 message=f"stated deadline {draft.stated_deadline.isoformat()} is before the end of "
                 f"the term {term.last_term_day.isoformat()} "
                 f"(delivery assumed {term.delivered.isoformat()})",
+                params=(("deadline", draft.stated_deadline.isoformat()),
+                        ("term_end", term.last_term_day.isoformat()), ("delivered", term.delivered.isoformat())),
             )
         )
     if not any(hint in text for hint in _COST_FREE_HINTS):

@@ -9,8 +9,12 @@ may go by e-mail too, as a copy with its own outbox key. The outbox key is the s
 (administration, contact, level, invoice set), so a re-run never sends a step twice; a kill
 between the send and `mark_sent` leaves the entry in `sending`, and `recover_dunning` at the
 next start asks the host (or the mailbox) whether it went out, else marks it `unknown` for a
-person instead of sending again. A note the host never got (or refused) stays pending while its step
-is recorded and so never planned again: `retry_notes`, right after recovery, writes it once.
+person instead of sending again. The note that records a step in the host is part of the step's own
+outbox entry (`note`) from the first enqueue, before anything is sent, so no kill can lose it; it gets
+an entry of its own only once the step is sent and recorded, so a step that never went out (failed for
+good) never gets one. A note the host never got (or refused), or one a kill left inside its step's
+entry, is pending while its step is recorded and so never planned again: `retry_notes`, right after
+recovery, writes it once.
 """
 
 from __future__ import annotations
@@ -22,7 +26,8 @@ import smtplib
 import socket
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import UTC, date, datetime, time
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +49,7 @@ from connector.dunning.plan_warnings import (
     invoice_pdf_not_pdf,
     invoice_pdf_too_large,
     invoice_pdf_unavailable,
+    legal_note,
     note_not_recorded,
     vat_undeclared,
     wik_letter_invalid,
@@ -87,10 +93,13 @@ __all__ = ["KILL_ENV", "CallItem", "DunningRunResult", "NotesRetried", "StepOutc
 
 log = logging.getLogger("connector.dunning")
 
-#: Test hook: "after_send" makes the process SIGKILL itself right after a send, before it is recorded.
+#: Test hook: the process SIGKILLs itself at the point named: "after_send" (sent, not yet marked sent),
+#: "after_mark_sent" (marked sent, the step not yet recorded) or "before_note" (recorded, its note not written).
 KILL_ENV = "CONNECTOR_TEST_KILL_AFTER_SEND"
 KINDS = {Via.HOST: "reminder", Via.SMTP: "dunning_email", Via.POST: "dunning_letter", Via.CALL: "dunning_call",
          Via.DOSSIER: "dunning_handover"}
+#: Outbox kinds whose step is noted in the host (a reminder the host sends is its own trace).
+NOTED_KINDS = tuple(kind for kind in DUNNING_KINDS if kind != "reminder")
 #: Invoice PDFs from the package stop being attached once an e-mail's attachments reach this size.
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 
@@ -188,16 +197,18 @@ def retry_notes(*, admin_key: str, store: Store, adapter: Adapter | None,
     """Write the notes still pending for steps already recorded, each once, through the outbox.
 
     Why: a note goes out right after its step. When that attempt was cut off (recovery found the host
-    never got it) or refused, the step is recorded and never planned again, so nothing else would send
-    its note. A note that failed before may have reached the host all the same (a timeout after the
-    write): the host is asked first, and only a note it does not have is written.
+    never got it, or a kill came before the note had an entry of its own) or refused, the step is
+    recorded and never planned again, so nothing else would send its note. A note that failed before may
+    have reached the host all the same (a timeout after the write): the host is asked first, and only a
+    note it does not have is written.
     """
     done = NotesRetried()
     capabilities = getattr(adapter, "capabilities", None) or Capabilities()
     if adapter is None or not settings.host_note or not capabilities.records_notes:
         return done
     outbox = Outbox(store)
-    recorded = {step.key for step in DunningStore(store).steps(admin_key)}
+    recorded = {step.key: step for step in DunningStore(store).steps(admin_key)}
+    _enqueue_missing_notes(outbox, store, admin_key, recorded)
     waiting = [entry for entry in outbox.entries(admin_key, (PENDING,))
                if entry.kind == "note" and _step_of_note(entry.idempotency_key) in recorded]
     names = {contact.host_id: contact.name for contact in store.contacts(admin_key)} if waiting else {}
@@ -222,6 +233,57 @@ def retry_notes(*, admin_key: str, store: Store, adapter: Adapter | None,
         if isinstance(error, (QuotaExhausted, AuthenticationFailed)):
             break  # the others keep their attempts for the next run
     return done
+
+
+def _enqueue_missing_notes(outbox: Outbox, store: Store, admin_key: str, recorded: Mapping[str, DunningStep]) -> None:
+    """Enqueue the note of each recorded step whose outbox entry is sent but has no note entry yet.
+
+    Why: the note gets its own entry only after its step was marked sent and recorded; a kill in between
+    leaves it in the step's entry (`note`), from where it is taken now. An entry from before the step kept
+    its note has no `note` at all: its note is built from the step as the outbox kept it (`note` set to
+    None says the host kept no note of that step). Neither was ever attempted: nothing to ask the host.
+    """
+    entries = outbox.entries(admin_key)
+    known = {entry.idempotency_key for entry in entries}
+    missing = [entry for entry in entries
+               if entry.status == SENT and entry.kind in NOTED_KINDS and entry.idempotency_key in recorded
+               and note_key(entry.idempotency_key) not in known]
+    kept = [(entry.idempotency_key, entry.payload["note"]) for entry in missing if "note" in entry.payload]
+    older = [(entry, _payload_step(entry.payload) or recorded[entry.idempotency_key])
+             for entry in missing if "note" not in entry.payload]
+    if older:
+        since = datetime.combine(min(step.sent_on for _, step in older), time.min, UTC)
+        numbers = {invoice.host_id: invoice.number
+                   for invoice in [*store.open_invoices(admin_key), *store.closed_invoices(admin_key, since)]}
+        for entry, step in older:
+            total = entry.payload.get("total_due")
+            kept.append((entry.idempotency_key, _note_payload(
+                step, [numbers.get(i, i) for i in step.invoice_ids],
+                Decimal(str(total)) if total is not None else step.principal + step.costs + step.interest,
+                pdf=step.via in (Via.SMTP, Via.POST) and bool(_letter_pdf(step)))))
+    for step_key, payload in kept:
+        if isinstance(payload, Mapping):
+            outbox.enqueue(admin_key, "note", note_key(step_key), payload)
+
+
+def _note_payload(step: DunningStep, invoice_numbers: Sequence[str], total_due: Decimal, *,
+                  pdf: bool) -> dict[str, Any]:
+    """The note that records `step` in the host, as the outbox keeps it. With `pdf` the letter's PDF as
+    written to the output folder goes along (a retry after a crash attaches it again)."""
+    text = (f"Aanmaningsstap '{step.level_name}' ({step.via}) op {step.sent_on.isoformat()} voor "
+            f"{', '.join(invoice_numbers)}: € {total_due:.2f}")
+    todo = step.via == Via.CALL  # a task for a person; the host looks for it among tasks after a crash
+    payload: dict[str, Any] = {"contact_id": step.contact_id, "text": text,
+                               "invoice_ids": list(step.invoice_ids), "todo": todo}
+    if pdf:
+        written = _letter_pdf(step)
+        payload["attachment_name"] = f"{step.level_name}.pdf"
+        payload["attachment_path"] = str(Path(written).resolve()) if written else ""
+    return payload
+
+
+def _letter_pdf(step: DunningStep) -> str:
+    return next((d for d in step.documents if d.endswith(".pdf")), "")
 
 
 def _step_of_note(key: str) -> str | None:
@@ -378,7 +440,7 @@ class _Runner:
                 problems = self._check_fourteen_day(action, letter)
                 if problems:
                     self.result.documents.extend(documents)
-                    self._outcome(action, "failed", wik_letter_invalid("; ".join(problems)), documents)
+                    self._outcome(action, "failed", wik_letter_invalid(problems), documents)
                     return
                 wik_valid = True
         elif action.via == Via.DOSSIER:
@@ -392,7 +454,8 @@ class _Runner:
         step = _step(action, self.today, wik_valid, documents)
         self._send(action, step, letter)
 
-    def _check_fourteen_day(self, action: DunningAction, letter: RenderedLetter) -> list[str]:
+    def _check_fourteen_day(self, action: DunningAction, letter: RenderedLetter) -> list[PlanWarning]:
+        """The errors of the legal check that stop the letter, as data worded in the reader's language."""
         draft = FourteenDayLetterDraft(
             text=letter.text, send_date=self.today, due_date=max(i.invoice.due_date for i in action.invoices),
             principals=tuple(i.principal for i in action.invoices), announced_costs=action.announced_costs,
@@ -400,7 +463,7 @@ class _Runner:
             stated_deadline=None if action.by_post else action.new_term_date,
         )
         legal = self.settings.legal
-        return [p.message for p in check_fourteen_day_letter(
+        return [legal_note(p) for p in check_fourteen_day_letter(
             draft, assumption=legal.delivery(), extend_to_working_day=legal.extend_term_to_working_day,
             vat_percent=legal.vat_percent, cumulation=legal.cumulation_rule(),
         ) if p.severity is Severity.ERROR]
@@ -409,7 +472,8 @@ class _Runner:
         assert self.store is not None
         outbox, dunning = Outbox(self.store), DunningStore(self.store)
         kind = KINDS[action.via]
-        payload = _payload(action, step)
+        note = self._note_intent(action, step, letter)
+        payload = {**_payload(action, step), "note": note}  # kept in the step's own entry: no kill can lose it
         entry = outbox.enqueue(self.admin_key, kind, action.idempotency_key, payload)
         extras: list[tuple[str, bytes]] = []
         missing: list[PlanWarning] = []
@@ -437,13 +501,15 @@ class _Runner:
         except Exception as exc:  # noqa: BLE001 - classified below, recorded in the outbox
             self._delivery_failed(outbox, kind, action, payload, exc)
             return
-        if os.environ.get(KILL_ENV) == "after_send":
-            os.kill(os.getpid(), signal.SIGKILL)
+        _kill_point("after_send")
         outbox.mark_sent(action.idempotency_key, response)
+        _kill_point("after_mark_sent")
         dunning.record_step(self.admin_key, step)
         self.result.warnings.extend(for_contact(action.contact.name, problem) for problem in missing)
         self._outcome(action, "sent", "; ".join([response, *map(str, missing)]), step.documents)
-        self._note(action, step, letter)
+        _kill_point("before_note")
+        if note is not None:
+            self._note(action, note, letter)
         if action.email_copy and letter is not None:
             self._email_copy(action, letter)
 
@@ -563,27 +629,27 @@ class _Runner:
             status = "failed"
         self._outcome(action, status, as_written(message))
 
-    def _note(self, action: DunningAction, step: DunningStep, letter: RenderedLetter | None) -> None:
+    def _note_intent(self, action: DunningAction, step: DunningStep,
+                     letter: RenderedLetter | None) -> dict[str, Any] | None:
+        """The note that will record the step in the host, as its outbox entry will keep it; None when
+        this host keeps no notes of it."""
         if (action.via == Via.HOST or self.adapter is None or not self.settings.host_note
                 or not self.capabilities.records_notes):
-            return
-        assert self.store is not None
+            return None
+        return _note_payload(step, action.invoice_numbers, action.total_due, pdf=bool(letter and letter.pdf))
+
+    def _note(self, action: DunningAction, payload: dict[str, Any], letter: RenderedLetter | None) -> None:
+        """Write the note of a step just sent and recorded, through its own outbox entry (the letter's PDF
+        from memory)."""
+        assert self.store is not None and self.adapter is not None
         outbox, key = Outbox(self.store), note_key(action.idempotency_key)
-        text = (f"Aanmaningsstap '{action.level_name}' ({action.via}) op {self.today.isoformat()} voor "
-                f"{', '.join(action.invoice_numbers)}: € {action.total_due:.2f}")
-        todo = action.via == Via.CALL  # a task for a person; the host looks for it among tasks after a crash
-        pdf = (letter.pdf or b"") if letter else b""
-        payload: dict[str, Any] = {"contact_id": action.contact_id, "text": text,
-                                   "invoice_ids": list(action.invoice_ids), "todo": todo}
-        if pdf:  # the letter as written to the output folder: a retry after a crash attaches it again
-            payload["attachment_name"] = f"{action.level_name}.pdf"
-            written = next((d for d in step.documents if d.endswith(".pdf")), "")
-            payload["attachment_path"] = str(Path(written).resolve()) if written else ""
         entry = outbox.enqueue(self.admin_key, "note", key, payload)
         if entry.status != PENDING or outbox.claim(key) is None:
             return
-        note = NoteRecord(contact_id=action.contact_id, text=text, invoice_ids=action.invoice_ids,
-                          attachment_name=payload.get("attachment_name", ""), attachment=pdf, todo=todo)
+        pdf = (letter.pdf or b"") if letter else b""
+        note = NoteRecord(contact_id=action.contact_id, text=str(payload["text"]), invoice_ids=action.invoice_ids,
+                          attachment_name=str(payload.get("attachment_name", "")), attachment=pdf,
+                          todo=bool(payload.get("todo")))
         error = _write_note(outbox, self.adapter, key, note)
         if error is None:
             self.result.notes_recorded += 1
@@ -652,6 +718,12 @@ class _Runner:
         target = {"sent": self.result.sent, "failed": self.result.failed, "unknown": self.result.unknown,
                   "already_sent": self.result.already_sent, "preview": self.result.previews}[status]
         target.append(outcome)
+
+
+def _kill_point(point: str) -> None:
+    """The crash tests' hook (`KILL_ENV`): die here, like a kill -9, nothing after it runs."""
+    if os.environ.get(KILL_ENV) == point:
+        os.kill(os.getpid(), signal.SIGKILL)
 
 
 def vars_of(item: CallItem) -> dict[str, Any]:
