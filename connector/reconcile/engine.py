@@ -141,12 +141,11 @@ def reconcile_books(
     )
     matches2 = _after_the_batch_books(ctx, decider, out, matches2, (flags2, conflicts2))
 
-    both, paid_twice = _without_booked_invoices(
-        pd.concat([matches1, matches2], ignore_index=True), ctx, (flags1, flags2)
-    )
+    both, dropped = _without_booked_invoices(pd.concat([matches1, matches2], ignore_index=True), ctx)
     matches = rank(both, ctx.inv_due, settings.max_suggestions)
-    flags = [f for f in (flags1, conflicts1, flags2, conflicts2, paid_twice) if len(f)]
-    flags.append(_quoting_a_booked_invoice(ctx, hits, matches, flags))
+    flags = [f for f in (flags1, conflicts1, flags2, conflicts2) if len(f)]
+    pointers = (np.concatenate((hits.mut, dropped[0])), np.concatenate((hits.inv, dropped[1])))
+    flags.append(_pointing_at_a_booked_invoice(ctx, pointers, matches, flags))
     flags = pd.concat([f for f in flags if len(f)] or [empty_flags()], ignore_index=True)
     return _with_ids(ctx, matches, flags)
 
@@ -194,39 +193,30 @@ _ONE_LEFT = " (The other invoices of this amount are paid by other payments in t
 
 
 def _without_booked_invoices(
-    matches: pd.DataFrame, ctx, flagged: Sequence[pd.DataFrame]
-) -> tuple[pd.DataFrame, pd.DataFrame]:
+    matches: pd.DataFrame, ctx
+) -> tuple[pd.DataFrame, tuple[np.ndarray, np.ndarray]]:
     """Drop suggestions of invoices that automatic matches of this batch already pay in full:
-    offering them again would invite paying one invoice twice. A payment left with nothing
-    whose dropped invoice was for exactly its amount is flagged as a likely double payment."""
-    suggested = matches["status"].to_numpy() != AUTO
-    if not suggested.any():
-        return matches, empty_flags()
+    offering them again would invite paying one invoice twice. Returns the matches left and
+    the dropped (payment, invoice) pairs."""
     inv = matches["inv"].to_numpy(dtype=np.int64)
     mut = matches["mut"].to_numpy(dtype=np.int64)
     left = ctx.inv_open - allocated(matches, len(ctx.inv_open))
     booked = (ctx.inv_open > 0) & (left <= 0) & (left != ctx.inv_open)
-    drop = suggested & booked[inv] & (matches["amount"].to_numpy() > 0)
+    drop = (matches["status"].to_numpy() != AUTO) & booked[inv] & (matches["amount"].to_numpy() > 0)
     if not drop.any():
-        return matches, empty_flags()
-    kept = matches[~drop].reset_index(drop=True)
-    has_flag = {int(m) for f in flagged for m in f["mut"].tolist()}
-    emptied = set(mut[drop].tolist()) - set(kept["mut"].tolist()) - has_flag
-    rows = []
-    for k in np.flatnonzero(drop).tolist():
-        m, i = int(mut[k]), int(inv[k])
-        if m in emptied and ctx.inv_total[i] == ctx.mut_amount[m]:
-            emptied.discard(m)
-            rows.append((m, "overpayment", _PAID_IN_BATCH.format(number=ctx.inv_number[i]),
-                         int(ctx.mut_amount[m]), i))
-    return kept, pd.DataFrame(rows, columns=FLAG_COLUMNS) if rows else empty_flags()
+        return matches, (mut[:0], inv[:0])
+    return matches[~drop].reset_index(drop=True), (mut[drop], inv[drop])
 
 
-def _quoting_a_booked_invoice(ctx, hits: Hits, matches: pd.DataFrame, flags) -> pd.DataFrame:
-    """A payment left with nothing whose description points at an invoice that another payment
-    of this batch pays in full, for exactly this amount: flagged as a likely double payment
-    ("inv. 0083" on 12 March, "factuur 2026-0083" on 13 March), never silently dropped."""
-    if len(hits) == 0:
+def _pointing_at_a_booked_invoice(
+    ctx, pointers: tuple[np.ndarray, np.ndarray], matches: pd.DataFrame, flags
+) -> pd.DataFrame:
+    """A payment left with nothing that points at an invoice (by its description, or as a
+    dropped suggestion) which another payment of this batch pays in full, for exactly this
+    amount: flagged as a likely double payment ("inv. 0083" on 12 March, "factuur 2026-0083"
+    on 13 March), never silently left out."""
+    mut, inv = pointers
+    if len(mut) == 0:
         return empty_flags()
     spoken_for = np.zeros(ctx.n_mutations, dtype=bool)
     spoken_for[matches["mut"].to_numpy(dtype=np.int64)] = True
@@ -234,11 +224,9 @@ def _quoting_a_booked_invoice(ctx, hits: Hits, matches: pd.DataFrame, flags) -> 
         spoken_for[frame["mut"].to_numpy(dtype=np.int64)] = True
     left = ctx.inv_open - allocated(matches, len(ctx.inv_open))
     booked = (ctx.inv_open > 0) & (left <= 0)
-    pick = (
-        ~spoken_for[hits.mut] & booked[hits.inv] & (ctx.inv_total[hits.inv] == ctx.mut_amount[hits.mut])
-    )
+    pick = ~spoken_for[mut] & booked[inv] & (ctx.inv_total[inv] == ctx.mut_amount[mut])
     rows, seen = [], set()
-    for m, i in zip(hits.mut[pick].tolist(), hits.inv[pick].tolist(), strict=True):
+    for m, i in zip(mut[pick].tolist(), inv[pick].tolist(), strict=True):
         if m not in seen:
             seen.add(m)
             rows.append((m, "overpayment", _PAID_IN_BATCH.format(number=ctx.inv_number[i]),
