@@ -474,6 +474,13 @@ def test_a_monthly_fee_is_booked_once_the_batch_has_paid_the_other_month():
     assert [(m.mutation_id, m.invoice_id) for m in result.auto()] == [("m1", "i48"), ("m2", "i49")]
 
 
+def test_a_named_month_ranks_that_months_invoice_first_but_books_nothing():
+    january = run(pay("abonnement januari", "50.00", iban=BAKKER_IBAN))
+    assert only(january) == [("i45", "suggested"), ("i44", "suggested")]  # i45: 2 January
+    plain = run(pay("abonnement", "50.00", iban=BAKKER_IBAN))
+    assert only(plain) == [("i44", "suggested"), ("i45", "suggested")]  # oldest first
+
+
 def test_two_payers_claiming_one_invoice_stay_ambiguous():
     result = run(
         pay("factuur 2026-0041", "121.00", iban=JANSEN_IBAN, mutation_id="m1"),

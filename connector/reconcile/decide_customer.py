@@ -14,6 +14,7 @@ import numpy as np
 from connector.reconcile.allocate import AUTO, SUGGESTED, Collector
 from connector.reconcile.context import Context
 from connector.reconcile.evidence import SHORT, TAIL_HIT
+from connector.reconcile.frames import day_to_date
 from connector.reconcile.model import (
     RULE_AMOUNT_ONLY,
     RULE_BALANCE,
@@ -34,6 +35,7 @@ from connector.reconcile.rulebook import (
     Hit,
     eur,
     mentions_advance,
+    months_named,
     shortfall,
 )
 from connector.reconcile.subsets import subsets_summing_to
@@ -105,9 +107,11 @@ class CustomerEvidence:
                     )
             return
         if len(exact) > 1:
-            # a short or partly typed number ("fact 545") puts the invoices it fits first
+            # a short or partly typed number ("fact 545") puts the invoices it fits first,
+            # then those of a month the description names ("abonnement april")
             quoted = {h.inv: h.quoted for h in self.hits_of(row) if h.quoted}
-            exact.sort(key=lambda i: i not in quoted)
+            months = months_named(ctx.description(row))
+            exact.sort(key=lambda i: (i not in quoted, self._month_of(i) not in months))
             for k, inv in enumerate(exact):
                 fits = (
                     f"; the description's '{quoted[inv]}' fits invoice {ctx.inv_number[inv]}"
@@ -130,6 +134,9 @@ class CustomerEvidence:
             return
         head = pool[: ctx.settings.max_subset_invoices]
         found = subsets_summing_to(ctx.remaining[head], amount)
+        months = months_named(ctx.description(row)) if len(found) > 1 else frozenset()
+        if months:  # "lease maart en april": the combination of those months first
+            found.sort(key=lambda s: {self._month_of(int(head[i])) for i in s} != months)
         if found:
             members = [int(head[i]) for i in found[0]]
             whole = len(members) == len(pool) and len(found) == 1
@@ -278,6 +285,9 @@ class CustomerEvidence:
                     and ctx.inv_currency[inv] == currency):
                 return int(inv)
         return -1
+
+    def _month_of(self, inv: int) -> int:
+        return day_to_date(int(self.ctx.inv_day[inv])).month
 
     def _name_number_amount(self, row: int, amount: int, weak: list[Hit]) -> bool:
         """Three weak signals that together are certain: the bank's name is the customer's

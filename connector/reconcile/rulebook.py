@@ -87,6 +87,25 @@ def mentions_advance(description: str) -> bool:
     return bool(_ADVANCE.search(description))
 
 
+_MONTHS = {
+    **{name: k for k, names in enumerate(
+        (("januari", "january"), ("februari", "february", "feb"),  # not "jan": a first name
+         ("maart", "march", "mrt"), ("april", "apr"), ("mei",),
+         ("juni", "june", "jun"), ("juli", "july", "jul"), ("augustus", "august", "aug"),
+         ("september", "sept", "sep"), ("oktober", "october", "okt", "oct"),
+         ("november", "nov"), ("december", "dec")), start=1) for name in names},
+}
+_MONTH_WORD = re.compile(r"\b(" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\b",
+                         re.IGNORECASE)
+
+
+def months_named(description: str) -> frozenset[int]:
+    """The months (1-12) a description names ("abonnement maart", "lease mrt en apr"): a hint
+    for ranking monthly invoices of one amount, never enough to book one (a month's fee is
+    often invoiced in the month before)."""
+    return frozenset(_MONTHS[m.lower()] for m in _MONTH_WORD.findall(description))
+
+
 def deduction_reason(words: str, amount: int, open_cents: int, rest: int) -> str:
     """Reason: a part payment whose description says something was kept back."""
     return (
