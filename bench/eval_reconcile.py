@@ -4,8 +4,8 @@ Runs the CSV path (files written, read back, reconciled) on:
   * generated administrations (five numbering/reference styles, every phenomenon of the
     issue, `--cases` payments per phenomenon per administration, `--seeds` seeds), and
   * the hand-written tricky table in tests/data/reconcile/, and
-  * the independent hand-labelled sets in tests/data/reconcile_holdout/, _holdout2/ and
-    _holdout3/, and
+  * the independent hand-labelled sets in tests/data/reconcile_holdout/, _holdout2/,
+    _holdout3/ and _holdout4/, and
   * any labelled pair given with --invoices/--mutations (same columns as the command plus
     phenomenon, expect_invoices, certain, determinable, expect_flag).
 
@@ -43,6 +43,12 @@ HOLDOUT3 = HOLDOUT.with_name("reconcile_holdout3")
 HOLDOUT3_SETTINGS = ReconcileSettings(
     own_names=("Spaak & Ketting Fietsen V.O.F.", "Spaak & Ketting"),
     own_ibans=("NL74RABO2868483887", "NL15RABO2137175371"),
+)
+#: A fourth: an e-Boekhouden IT consultancy (F2026-0041 numbers, AP payment runs, bailiffs).
+HOLDOUT4 = HOLDOUT.with_name("reconcile_holdout4")
+HOLDOUT4_SETTINGS = ReconcileSettings(
+    own_names=("Kempen IT Consultancy B.V.", "KempenIT"),
+    own_ibans=("NL73RABO0312874569", "NL21INGB0008837215"),
 )
 
 
@@ -120,6 +126,11 @@ def main() -> None:
     show(
         "third independent hand-labelled set (tests/data/reconcile_holdout3)",
         evaluate_pair(HOLDOUT3 / "invoices.csv", HOLDOUT3 / "mutations.csv", HOLDOUT3_SETTINGS),
+        args.verbose,
+    )
+    show(
+        "fourth independent hand-labelled set (tests/data/reconcile_holdout4)",
+        evaluate_pair(HOLDOUT4 / "invoices.csv", HOLDOUT4 / "mutations.csv", HOLDOUT4_SETTINGS),
         args.verbose,
     )
     if args.invoices and args.mutations:

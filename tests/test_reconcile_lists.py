@@ -110,3 +110,20 @@ def test_exact_number_without_its_year_digits_is_a_whole_number():
 def test_a_shortened_number_that_fits_two_years_is_no_certainty():
     both_years = [*INVOICES, _invoice("25100021", "3206.50", "c-brasserie")]
     assert _auto("fact 100021", "3206.50", invoices=both_years) == []
+
+
+F_INVOICES = [
+    _invoice("F2026-0117", "1815.00"),
+    _invoice("F2026-0066", "1815.00", "c-other"),
+    _invoice("F2026-0118", "240.00"),
+]
+
+
+def test_a_bare_number_beside_our_prefixed_one_is_the_payers_own_reference():
+    text = "Factuurnr. F2026-0117 Boekingsnr. 2026-0066"
+    assert _auto(text, "1815.00", invoices=F_INVOICES) == ["iF2026-0117"]
+
+
+def test_a_list_carries_the_prefix_of_its_first_number():
+    for text in ("Facturen F2026-0117; 2026-0118", "2026-0117 F2026-0118", "fact F2026-0117 en 0118"):
+        assert _auto(text, "2055.00", invoices=F_INVOICES) == ["iF2026-0117", "iF2026-0118"], text

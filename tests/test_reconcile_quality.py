@@ -97,6 +97,10 @@ HOLDOUTS = {
         ("Spaak & Ketting Fietsen V.O.F.", "Spaak & Ketting"),
         ("NL74RABO2868483887", "NL15RABO2137175371"),
     ),
+    "reconcile_holdout4": (
+        ("Kempen IT Consultancy B.V.", "KempenIT"),
+        ("NL73RABO0312874569", "NL21INGB0008837215"),
+    ),
 }
 
 

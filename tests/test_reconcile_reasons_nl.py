@@ -262,6 +262,8 @@ def engine_reasons(tmp_path_factory) -> list[tuple[str, list[str]]]:
                                        DATA / "reconcile_holdout2" / "mutations.csv")),
         ("holdout3", read_labelled_csv(DATA / "reconcile_holdout3" / "invoices.csv",
                                        DATA / "reconcile_holdout3" / "mutations.csv")),
+        ("holdout4", read_labelled_csv(DATA / "reconcile_holdout4" / "invoices.csv",
+                                       DATA / "reconcile_holdout4" / "mutations.csv")),
     ]
     found: dict[str, list[str]] = {}
     for name, labelled in sets:

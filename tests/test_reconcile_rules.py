@@ -283,6 +283,10 @@ def test_short_number_fitting_several_invoices_is_only_suggested():
         ("", "", "Van spaarrekening", "not_a_customer_payment"),
         ("TECHNISCHE UNIE B.V.", "", "creditnota 8812345 retour", "not_a_customer_payment"),
         ("DE GROOT HOLDING B.V.", "", "rc holding", "not_a_customer_payment"),
+        ("OFFICE CENTRE BV", "", "RETOUR Onjuist rekeningnummer (AC01) oorspr. betaling",
+         "not_a_customer_payment"),
+        ("KANTOORPARTNER B.V.", "", "/TRTP/SEPA Terugboeking/RTRN/AC04/REMI/huur maart",
+         "not_a_customer_payment"),
     ],
 )
 def test_money_that_is_no_customer_payment_is_flagged_not_matched(name, iban, text, kind):
@@ -355,6 +359,13 @@ def test_a_number_inside_an_rf_reference_with_wrong_check_digits_is_only_suggest
     assert only(result) == [("i101", "suggested")]
     assert wrong in result.matches[0].reason
     assert only(run(pay(RF, "1210.00"))) == [("i101", "auto")]
+
+
+def test_a_notarys_client_account_is_no_payment_provider():
+    result = run(pay("Afrekening passeren dossier 2026.0311", "1210.00",
+                     name="STICHTING DERDENGELDEN BOSCH EN VAN ROOIJ", iban="NL06RABO0177788822"))
+    assert result.flags == ()
+    assert ("i101", "suggested") in only(result)
 
 
 def test_own_account_is_an_own_transfer():

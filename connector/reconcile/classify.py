@@ -21,9 +21,9 @@ _PSP = re.compile(
     r"ginger payments|payvision|global collect|viva wallet|ccv payment\w*|cm\.com)\b",
     re.IGNORECASE,
 )
-_PSP_GENERIC = re.compile(
-    r"\b(stichting derdengelden\w*|stichting [\w.]+ payments)\b", re.IGNORECASE
-)
+# "Stichting Derdengelden X" alone is no provider: notaries, bailiffs and lawyers hold client
+# money that way too (a provider's is found by its own name, "... Buckaroo").
+_PSP_GENERIC = re.compile(r"\b(stichting [\w.]+ payments)\b", re.IGNORECASE)
 _PSP_NAMES = {
     "pay nl": "Pay.nl",
     "pay.nl": "Pay.nl",
@@ -44,6 +44,12 @@ _TAX = re.compile(
 )
 _REFUND = re.compile(
     r"teruggaa?f|teruggave|restitutie|terugbetaling|terugstorting|\bcredit ?nota|\bcreditfactuur",
+    re.IGNORECASE,
+)
+#: One of our own outgoing payments sent back by the payee's bank (SEPA return reason codes).
+_RETURNED = re.compile(
+    r"\bterugboeking\b|\bstorno\b|\brtrn\b|\bretour(?:boeking)?\b.{0,60}\b(?:AC0[1-6]|AG0[12]|"
+    r"AM0[1-9]|MD0[1-7]|MS0[23]|RR0[1-4]|BE0[1-6]|RC01|FF01)\b|\bonjuist rekeningnummer\b",
     re.IGNORECASE,
 )
 _INTEREST = re.compile(
@@ -73,7 +79,8 @@ _OTHER_HINT = re.compile(
     r"belasting|teruggaa|teruggave|restitutie|vpb|toeslag|rente|interest|lening|krediet|"
     r"financiering|qredits|hypothe|kapitaal|dividend|subsidie|uwv|svb|salaris|uitkering|"
     r"eigen rek|spaar|interne|overboeking eigen|storting|courant|terugbetaling|terugstorting|"
-    r"creditnota|credit nota|creditfactuur|rc holding|rc dga"
+    r"creditnota|credit nota|creditfactuur|rc holding|rc dga|terugboeking|storno|rtrn|retour|"
+    r"onjuist rekeningnummer"
 )
 
 
@@ -288,6 +295,12 @@ def classify(
             "Looks like a refund (restitutie, teruggave, terugbetaling) from a supplier, insurer or "
             "authority: "
             "not a customer payment.",
+        )
+    if _RETURNED.search(text):
+        return Classification(
+            NOT_CUSTOMER,
+            "Looks like one of our own outgoing payments returned by the bank: not a customer "
+            "payment.",
         )
     if _INTEREST.search(text):
         return Classification(

@@ -37,6 +37,7 @@ from connector.reconcile.evidence import (
     Hits,
     build_invoice_keys,
     demote_inside_rf,
+    demote_unprefixed,
     key_hits,
     prefer_reference_typos,
     rf_hits,
@@ -101,7 +102,7 @@ def reconcile_books(
     groups = find_groups(ctx.buffer, ctx.envelope)
     number_hits, windows, exact_window = key_hits(ctx, keys, groups)
     reference_hits, rf_unmatched = rf_hits(ctx, keys)
-    number_hits = demote_inside_rf(ctx, number_hits, rf_unmatched)
+    number_hits = demote_unprefixed(ctx, demote_inside_rf(ctx, number_hits, rf_unmatched))
     hits = Hits.concat([number_hits, reference_hits]).strongest_per_pair()
     firm = strong_rows(ctx, hits)
     typo = typo_hits(

@@ -41,6 +41,7 @@ from connector.reconcile.textscan import (
     Groups,
     build_buffer,
     find_groups,
+    LIST_JOINERS,
     find_rf_candidates,
     follows_in_list,
 )
@@ -472,6 +473,53 @@ def demote_inside_rf(ctx: Context, hits: Hits, rf_unmatched: list[tuple[int, str
         inside = (hits.mut == row) & (hits.start > pos) & (hits.start < end) & (kind == NUM)
         kind[inside] = SHORT
     return Hits(hits.mut, hits.inv, kind, hits.labelled, hits.start, hits.end, hits.note)
+
+
+def demote_unprefixed(ctx: Context, hits: Hits) -> Hits:
+    """Where a payment quotes some of our numbers with their letter prefix ("F2026-0117") and
+    others without ("Boekingsnr. 2026-0066", "PAYMENT RUN 2026-03"), the bare ones are the
+    payer's own references that happen to look like ours: SHORT, a suggestion at most."""
+    full = np.flatnonzero(hits.kind == NUM)
+    if len(full) < 2:
+        return hits
+    muts, counts = np.unique(hits.mut[full], return_counts=True)
+    full = full[np.isin(hits.mut[full], muts[counts >= 2])]
+    if len(full) == 0:
+        return hits
+    raw = ctx.buffer.raw
+    prefixed: dict[int, list[tuple[int, bool]]] = {}
+    for i in full.tolist():
+        number = str(ctx.inv_number[hits.inv[i]]).upper()
+        letters = number[: len(number) - len(number.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ"))]
+        if not letters:
+            continue
+        before = raw[max(0, int(hits.start[i]) - len(letters) - 1) : int(hits.start[i])]
+        written = before.rstrip(b" -").endswith(letters.encode("latin-1", "replace"))
+        prefixed.setdefault(int(hits.mut[i]), []).append((i, written))
+    kind = hits.kind.copy()
+    for found in prefixed.values():
+        if all(w for _, w in found) or not any(w for _, w in found):
+            continue
+        found.sort(key=lambda f: int(hits.start[f[0]]))
+        order = [i for i, _ in found]
+        for k, (i, written) in enumerate(found):
+            # "Facturen F00498; 00499; 00500", "00730 F00731": a list shares one prefix
+            neighbours = order[max(k - 1, 0) : k] + order[k + 1 : k + 2]
+            listed = any(_joined(raw, i, j, hits) for j in neighbours)
+            if not written and not listed:
+                kind[i] = SHORT
+    return Hits(hits.mut, hits.inv, kind, hits.labelled, hits.start, hits.end, hits.note)
+
+
+def _joined(raw: bytes, a: int, b: int, hits: Hits) -> bool:
+    """Whether only a list word or separators stand between hits `a` and `b`."""
+    if hits.start[b] < hits.start[a]:
+        a, b = b, a
+    gap = _PREFIX_AT_END.sub(b"", raw[int(hits.end[a]) : int(hits.start[b])])  # "; F" → "; "
+    return gap in LIST_JOINERS or (0 < len(gap) <= 3 and not gap.strip(b" /;,+&-"))
+
+
+_PREFIX_AT_END = re.compile(rb"(?<=[ /;,+&-])[A-Z]{1,3}[ -]?$")
 
 
 def prefer_reference_typos(hits: Hits) -> Hits:

@@ -433,6 +433,11 @@ CLAUSES = (
         "bedrag van {open:eur}.",
     ),
     _clause(
+        "Looks like one of our own outgoing payments returned by the bank: not a customer payment.",
+        "Lijkt een eigen uitgaande betaling die door de bank is teruggeboekt: geen betaling door "
+        "een klant.",
+    ),
+    _clause(
         "It points at invoice {num:num}, which another payment in this batch pays in full: "
         "possibly paid twice.",
         "De betaling wijst naar factuur {num:num}, die een andere betaling in deze reeks al "
