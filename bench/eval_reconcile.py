@@ -23,34 +23,19 @@ from pathlib import Path
 
 from connector.reconcile.csv_io import read_books_csv
 from connector.reconcile.engine import reconcile_books
-from connector.reconcile.labelled import LabelledSet, read_labelled_csv, standard_sets
+from connector.reconcile.labelled import (
+    LabelledSet,
+    read_hold_outs,
+    read_labelled_csv,
+    standard_sets,
+)
 from connector.reconcile.model import DEFAULT_SETTINGS, ReconcileSettings
 from connector.reconcile.scoring import Tally, merge, report, score
 
 TRICKY = Path(__file__).resolve().parents[1] / "tests" / "data" / "reconcile"
-#: Labelled by someone who never read the engine (one administration, plain 5-digit numbers,
-#: ING/Rabo/ABN export styles): the closest we have to the held-out set.
-HOLDOUT = Path(__file__).resolve().parents[1] / "tests" / "data" / "reconcile_holdout"
-HOLDOUT_SETTINGS = ReconcileSettings(own_names=("Van Leeuwen Installatietechniek B.V.",))
-#: A second one by another evaluator: an Exact Online wholesaler (plain 8-digit numbers).
-HOLDOUT2 = HOLDOUT.with_name("reconcile_holdout2")
-HOLDOUT2_SETTINGS = ReconcileSettings(
-    own_names=("Groothandel Wierda & Zn. B.V.",),
-    own_ibans=("NL14RABO8822524417", "NL71RABO1688506877", "NL57INGB0004428984"),
-)
-#: A third: a Moneybird bike shop selling to consumers and companies.
-HOLDOUT3 = HOLDOUT.with_name("reconcile_holdout3")
-HOLDOUT3_SETTINGS = ReconcileSettings(
-    own_names=("Spaak & Ketting Fietsen V.O.F.", "Spaak & Ketting"),
-    own_ibans=("NL74RABO2868483887", "NL15RABO2137175371"),
-)
-#: A fourth: an e-Boekhouden IT consultancy (F2026-0041 numbers, AP payment runs, bailiffs).
-HOLDOUT4 = HOLDOUT.with_name("reconcile_holdout4")
-HOLDOUT4_SETTINGS = ReconcileSettings(
-    own_names=("Kempen IT Consultancy B.V.", "KempenIT"),
-    own_ibans=("NL73RABO0312874569", "NL21INGB0008837215"),
-)
-
+#: Folders labelled by evaluators who never read the engine (each with its administration.json):
+#: the closest we have to the held-out set.
+DATA = TRICKY.parent
 
 def evaluate(
     labelled: LabelledSet, folder: Path, settings: ReconcileSettings = DEFAULT_SETTINGS
@@ -113,26 +98,15 @@ def main() -> None:
         evaluate_pair(TRICKY / "tricky_invoices.csv", TRICKY / "tricky_mutations.csv"),
         args.verbose,
     )
-    show(
-        "independent hand-labelled set (tests/data/reconcile_holdout)",
-        evaluate_pair(HOLDOUT / "invoices.csv", HOLDOUT / "mutations.csv", HOLDOUT_SETTINGS),
-        args.verbose,
-    )
-    show(
-        "second independent hand-labelled set (tests/data/reconcile_holdout2)",
-        evaluate_pair(HOLDOUT2 / "invoices.csv", HOLDOUT2 / "mutations.csv", HOLDOUT2_SETTINGS),
-        args.verbose,
-    )
-    show(
-        "third independent hand-labelled set (tests/data/reconcile_holdout3)",
-        evaluate_pair(HOLDOUT3 / "invoices.csv", HOLDOUT3 / "mutations.csv", HOLDOUT3_SETTINGS),
-        args.verbose,
-    )
-    show(
-        "fourth independent hand-labelled set (tests/data/reconcile_holdout4)",
-        evaluate_pair(HOLDOUT4 / "invoices.csv", HOLDOUT4 / "mutations.csv", HOLDOUT4_SETTINGS),
-        args.verbose,
-    )
+    for hold_out in read_hold_outs(DATA):
+        show(
+            f"independently labelled: {hold_out.about} (tests/data/{hold_out.folder.name})",
+            evaluate_pair(
+                hold_out.folder / "invoices.csv", hold_out.folder / "mutations.csv",
+                hold_out.settings,
+            ),
+            args.verbose,
+        )
     if args.invoices and args.mutations:
         own = ReconcileSettings(own_names=tuple(args.own_name), own_ibans=tuple(args.own_iban))
         show(f"labelled pair {args.mutations}", evaluate_pair(args.invoices, args.mutations, own),

@@ -13,7 +13,7 @@ import pytest
 from connector.reconcile.classify import classify
 from connector.reconcile.csv_io import read_books_csv
 from connector.reconcile.engine import reconcile_books
-from connector.reconcile.labelled import read_labelled_csv, standard_sets
+from connector.reconcile.labelled import read_hold_outs, read_labelled_csv, standard_sets
 from connector.reconcile.model import ReconcileSettings
 from connector.reconcile.reasons_nl import in_dutch
 
@@ -256,14 +256,7 @@ def engine_reasons(tmp_path_factory) -> list[tuple[str, list[str]]]:
     sets += [
         ("tricky", read_labelled_csv(DATA / "reconcile" / "tricky_invoices.csv",
                                      DATA / "reconcile" / "tricky_mutations.csv")),
-        ("holdout", read_labelled_csv(DATA / "reconcile_holdout" / "invoices.csv",
-                                      DATA / "reconcile_holdout" / "mutations.csv")),
-        ("holdout2", read_labelled_csv(DATA / "reconcile_holdout2" / "invoices.csv",
-                                       DATA / "reconcile_holdout2" / "mutations.csv")),
-        ("holdout3", read_labelled_csv(DATA / "reconcile_holdout3" / "invoices.csv",
-                                       DATA / "reconcile_holdout3" / "mutations.csv")),
-        ("holdout4", read_labelled_csv(DATA / "reconcile_holdout4" / "invoices.csv",
-                                       DATA / "reconcile_holdout4" / "mutations.csv")),
+        *((h.folder.name, h.labelled()) for h in read_hold_outs(DATA)),
     ]
     found: dict[str, list[str]] = {}
     for name, labelled in sets:

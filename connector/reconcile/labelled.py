@@ -9,14 +9,17 @@ make amounts, names and numbers collide the way they do in real books.
 
 from __future__ import annotations
 
+import json
 import random
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from connector.reconcile.csv_io import INVOICE_CSV_COLUMNS, MUTATION_CSV_COLUMNS
+from connector.reconcile.model import ReconcileSettings
 from connector.reconcile.subsets import subsets_summing_to
 from connector.reconcile.synthetic import Customer, InvoiceRow, World, cents_text
 
@@ -768,3 +771,29 @@ def standard_sets(seed: int = 2026, cases_per_phenomenon: int = 25) -> list[Labe
         )
         for k, (style, ref) in enumerate(STANDARD_WORLDS)
     ]
+
+
+@dataclass(frozen=True, slots=True)
+class HoldOut:
+    """A hand-labelled folder (invoices.csv, mutations.csv, administration.json with the
+    administration's own names and accounts), as the independent evaluators leave them."""
+
+    folder: Path
+    about: str
+    settings: ReconcileSettings
+
+    def labelled(self) -> LabelledSet:
+        return read_labelled_csv(self.folder / "invoices.csv", self.folder / "mutations.csv")
+
+
+def read_hold_outs(data: Path) -> list[HoldOut]:
+    """Every `reconcile_holdout*` folder below `data` that carries an administration.json."""
+    out = []
+    for meta in sorted(Path(data).glob("reconcile_holdout*/administration.json")):
+        info = json.loads(meta.read_text(encoding="utf-8"))
+        settings = ReconcileSettings(
+            own_names=tuple(info.get("own_names", ())), own_ibans=tuple(info.get("own_ibans", ()))
+        )
+        out.append(HoldOut(meta.parent, str(info.get("about", "")), settings))
+    return out
+
