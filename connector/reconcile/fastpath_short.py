@@ -59,7 +59,7 @@ def quoted_invoice_paid_short(
     rivals += np.where(other_payer, _open_of_amount(ctx, payer, currency, amount), 0)
     part = (why == "") & firm & (rivals == 0) & ~psp[h.mut]
     # net of an open credit note, or with words of a deduction: `decide` words those
-    special = _credit_of_amount(ctx, owner, currency, open_cents - amount) > 0
+    special = _open_of_amount(ctx, owner, currency, amount - open_cents) > 0  # credit notes
     special[part] |= np.array(
         [mentions_deduction(ctx.description(m)) for m in h.mut[part].tolist()], dtype=bool
     )
@@ -104,27 +104,12 @@ def quoted_invoice_paid_short(
     return out, handled
 
 
-def _credit_of_amount(
-    ctx: Context, contact: np.ndarray, currency: np.ndarray, amount: np.ndarray
-) -> np.ndarray:
-    """How many open credit notes of each contact (same currency) are for exactly `amount`."""
-    credits = np.flatnonzero(ctx.remaining < 0)
-    if len(credits) == 0:
-        return np.zeros(len(contact), dtype=np.int64)
-    table = pd.DataFrame(
-        {"contact": ctx.inv_contact[credits], "currency": ctx.inv_currency[credits],
-         "amount": -ctx.remaining[credits]}
-    ).value_counts().rename("n").reset_index()
-    asked = pd.DataFrame({"contact": contact, "currency": currency, "amount": amount})
-    found = asked.merge(table, on=["contact", "currency", "amount"], how="left")["n"]
-    return found.fillna(0).to_numpy(dtype=np.int64)
-
-
 def _open_of_amount(
     ctx: Context, contact: np.ndarray, currency: np.ndarray, amount: np.ndarray
 ) -> np.ndarray:
-    """How many invoices of each contact (same currency) have exactly `amount` still free."""
-    free = np.flatnonzero(ctx.remaining > 0)
+    """How many invoices of each contact (same currency) have exactly `amount` still free
+    (a negative `amount` counts open credit notes of that size)."""
+    free = np.flatnonzero(ctx.remaining != 0)
     free = free[pd.Series(ctx.remaining[free], copy=False).isin(amount).to_numpy()]
     table = (
         pd.DataFrame(
